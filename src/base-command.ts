@@ -1,0 +1,30 @@
+import {Command, Errors, Flags} from '@oclif/core'
+
+import {UserError} from './errors.js'
+
+/** Shared error handling: one line saying what happened and what to do, exit 3 (could not diagnose), no stack unless --debug. */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({description: 'Print stack traces for unexpected errors.', helpGroup: 'GLOBAL'}),
+  }
+
+  protected commandLine(): string[] {
+    return [this.config.bin, ...(this.id ? this.id.split(':') : []), ...this.argv]
+  }
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
+    // `--help` and `--version` end by throwing ExitError with code 0: let oclif finish them.
+    if (error instanceof Errors.ExitError && error.oclif.exit === 0) throw error
+    const userError = error instanceof UserError
+    const parseError = error instanceof Errors.CLIError && !userError
+    const message = userError || parseError ? error.message.split('\n')[0] : `unexpected error: ${error.message}`
+    const hint = userError ? error.hint : parseError ? `See ${this.config.bin} ${this.id ?? ''} --help.` : 'Re-run with --debug and report it.'
+    process.exitCode = userError ? error.exitCode : 3
+    if (this.jsonEnabled()) {
+      this.logJson({status: 'unknown', error: {code: userError ? error.code : parseError ? 'usage' : 'crash', message, hint}})
+      return
+    }
+    process.stderr.write(`${this.config.bin}: ${message}${hint ? ` — ${hint}` : ''}\n`)
+    if (this.argv.includes('--debug') && error.stack) process.stderr.write(`${error.stack}\n`)
+  }
+}

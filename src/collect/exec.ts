@@ -1,0 +1,110 @@
+import {execa} from 'execa'
+
+import type {CollectError, Slice} from '../snapshot/types.js'
+
+/** A collection step that failed in a way the operator can act on. Stored in the snapshot, never thrown past the collector. */
+export class CollectFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message)
+  }
+
+  toJSON(): CollectError {
+    return this.hint ? {code: this.code, message: this.message, hint: this.hint} : {code: this.code, message: this.message}
+  }
+}
+
+/** Which Debian/Ubuntu package provides each helper binary we call. */
+export const PACKAGE_OF: Record<string, string> = {
+  ip: 'iproute2',
+  bridge: 'iproute2',
+  nsenter: 'util-linux',
+  docker: 'docker.io or docker-ce-cli',
+  ping: 'iputils-ping',
+  arping: 'iputils-arping',
+}
+
+export interface RunOptions {
+  timeoutMs: number
+  env?: Record<string, string | undefined>
+  /** Exit codes that are answers rather than failures (e.g. systemd-detect-virt exits 1 for "none"). */
+  acceptExitCodes?: number[]
+}
+
+/** Runs one command with an argument array (never a shell) and returns stdout, or throws CollectFailure. */
+export async function run(file: string, args: readonly string[], options: RunOptions): Promise<string> {
+  const result = await execa(file, args, {
+    reject: false,
+    timeout: options.timeoutMs,
+    stdin: 'ignore',
+    env: {LC_ALL: 'C', ...options.env},
+    stripFinalNewline: true,
+  })
+  const accepted = !result.timedOut && result.exitCode !== undefined && (options.acceptExitCodes ?? []).includes(result.exitCode)
+  if (result.failed && !accepted) throw failureOf(file, args, result)
+  return result.stdout
+}
+
+export async function runJson(file: string, args: readonly string[], options: RunOptions): Promise<unknown> {
+  return parseJsonOutput(file, args, await run(file, args, options))
+}
+
+export function parseJsonOutput(file: string, args: readonly string[], stdout: string): unknown {
+  try {
+    return JSON.parse(stdout === '' ? 'null' : stdout)
+  } catch {
+    throw new CollectFailure('bad-output', `\`${commandLine(file, args)}\` did not print JSON`, `Upgrade ${PACKAGE_OF[file] ?? file}: JSON output is needed.`)
+  }
+}
+
+interface FailedResult {
+  code?: string
+  timedOut: boolean
+  exitCode?: number
+  stderr: unknown
+  shortMessage?: string
+}
+
+function failureOf(file: string, args: readonly string[], result: FailedResult): CollectFailure {
+  const shown = commandLine(file, args)
+  if (result.code === 'ENOENT') {
+    return new CollectFailure('missing-tool', `\`${file}\` is not installed or not on PATH`, `Install ${PACKAGE_OF[file] ?? file}.`)
+  }
+  if (result.timedOut) {
+    return new CollectFailure('timeout', `\`${shown}\` did not finish in time`, 'Raise --timeout, or check why the command hangs.')
+  }
+  const stderr = String(result.stderr ?? '').trim()
+  const firstLine = stderr.split('\n').find((line) => line.trim() !== '') ?? result.shortMessage ?? 'no error text'
+  return new CollectFailure('command-failed', `\`${shown}\` failed: ${firstLine}`)
+}
+
+export function commandLine(file: string, args: readonly string[]): string {
+  return [file, ...args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replaceAll("'", "'\\''")}'`)).join(' ')
+}
+
+/** Turns a collector's outcome into a slice: data, or the failure as a value. */
+export async function toSlice<T>(collector: () => Promise<T>): Promise<Slice<T>> {
+  try {
+    return {data: await collector()}
+  } catch (error) {
+    if (error instanceof CollectFailure) return {error: error.toJSON()}
+    return {error: {code: 'collector-crashed', message: error instanceof Error ? error.message : String(error)}}
+  }
+}
+
+/** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapLimit<I, O>(items: readonly I[], limit: number, worker: (item: I) => Promise<O>): Promise<O[]> {
+  const results: O[] = new Array(items.length)
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await worker(items[index] as I)
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, lane))
+  return results
+}

@@ -1,0 +1,57 @@
+import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/types.js'
+import {collectContainers, collectContainerViews, collectEngine, collectNetworks} from './docker.js'
+import {toSlice, type RunOptions} from './exec.js'
+import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs} from './host.js'
+
+export interface CollectOptions {
+  /** Time limit for each command. */
+  timeoutMs: number
+  /** How many container namespaces are inspected at once. */
+  concurrency: number
+  tool: {name: string; version: string}
+  command: string[]
+}
+
+/** A slice that could not be collected because the slice it depends on failed carries that failure on. */
+async function after<A, B>(dependency: Slice<A>, collector: (data: A) => Promise<B>): Promise<Slice<B>> {
+  return 'data' in dependency ? toSlice(() => collector(dependency.data)) : {error: dependency.error}
+}
+
+/** Collects every slice concurrently; a failing collector leaves its error in its slice and the rest carry on. */
+export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
+  const run: RunOptions = {timeoutMs: options.timeoutMs}
+  const dockerChain = (async () => {
+    const docker = await toSlice(() => collectEngine(run))
+    const networks = await after(docker, () => collectNetworks(run))
+    const containers = await after(networks, (found) => collectContainers(found, run))
+    const containerViews = await after(containers, (found) => collectContainerViews(found, options.concurrency, run))
+    return {docker, networks, containers, containerViews}
+  })()
+  const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, dockerSlices] = await Promise.all([
+    toSlice(() => collectHost(run)),
+    toSlice(() => collectLinks(run)),
+    toSlice(() => collectAddresses(run)),
+    toSlice(() => collectRoutes(run)),
+    toSlice(() => collectNeighbours(run)),
+    toSlice(() => collectFdb(run)),
+    toSlice(() => collectBridgePorts(run)),
+    toSlice(() => collectSysfs()),
+    dockerChain,
+  ])
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    tool: options.tool,
+    collectedAt: new Date().toISOString(),
+    command: options.command,
+    redacted: false,
+    host,
+    links,
+    addresses,
+    routes,
+    neighbours,
+    fdb,
+    bridgePorts,
+    sysfs,
+    ...dockerSlices,
+  }
+}

@@ -1,0 +1,53 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../base-command.js'
+import type {Report} from '../engine/report.js'
+import {EXIT_CODES} from '../engine/status.js'
+import {runDoctor} from '../pipeline.js'
+import {renderTable} from '../render/table.js'
+
+export default class Doctor extends BaseCommand {
+  static override summary = 'Diagnose the Docker macvlan networks on this host.'
+  static override description = `Collects link, address, route and Docker facts, evaluates every rule and prints what is broken, the evidence and the fix.
+
+Exit codes (Monitoring Plugins convention, the same with --json):
+  0  ok: every check passed
+  1  warnings
+  2  failures
+  3  could not diagnose (Docker unreachable, bad input, a check could not run)`
+  static override enableJsonFlag = true
+  static override examples = [
+    '<%= config.bin %> doctor',
+    '<%= config.bin %> doctor --network lan --verbose',
+    '<%= config.bin %> doctor --json > report.json',
+    '<%= config.bin %> doctor --from snapshot.json',
+  ]
+
+  static override flags = {
+    network: Flags.string({char: 'n', description: 'Only check this macvlan/ipvlan network (name or id).'}),
+    from: Flags.string({description: 'Replay a snapshot saved by `macvlan collect` instead of collecting (offline, no probes). Use - for stdin.'}),
+    redact: Flags.boolean({description: 'Replace MACs, IPs, the hostname and container names with consistent tokens.'}),
+    verbose: Flags.boolean({char: 'v', description: 'Also list passing and not-applicable checks.'}),
+    timeout: Flags.integer({description: 'Time limit for each collection command, in milliseconds.', default: 5000, min: 100}),
+    concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 8, min: 1}),
+  }
+
+  async run(): Promise<Report> {
+    const {flags} = await this.parse(Doctor)
+    const report = await runDoctor({
+      from: flags.from,
+      network: flags.network,
+      redact: flags.redact,
+      timeoutMs: flags.timeout,
+      concurrency: flags.concurrency,
+      command: this.commandLine(),
+      now: () => new Date(),
+    })
+    // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
+    process.exitCode = EXIT_CODES[report.status]
+    if (!this.jsonEnabled()) {
+      this.log(renderTable(report, {color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, verbose: flags.verbose}))
+    }
+    return report
+  }
+}

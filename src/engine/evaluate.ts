@@ -1,0 +1,41 @@
+import {HostModel, MissingSlice} from '../model/host-model.js'
+import type {Snapshot} from '../snapshot/types.js'
+import type {CheckResult, Finding, Rule} from './types.js'
+
+export function docsPath(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`
+}
+
+function resultOf(rule: Rule, finding: Finding): CheckResult {
+  const {id, code, title} = rule.meta
+  return {id, code, title, docs: docsPath(id), ...finding}
+}
+
+function missingDataSkip(rule: Rule, reason: string): CheckResult {
+  return resultOf(rule, {outcome: 'skip', skipKind: 'missing-data', subject: {}, message: `Not checked: ${reason}`})
+}
+
+/**
+ * Runs every rule over the snapshot, in registry order. A rule whose required slice failed is skipped
+ * with that slice's reason; a rule that throws becomes an `error` result instead of ending the run.
+ */
+export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot): CheckResult[] {
+  const model = new HostModel(snapshot)
+  return rules.flatMap((rule): CheckResult[] => {
+    const failed = rule.meta.requires.find((name) => 'error' in snapshot[name])
+    if (failed) {
+      const slice = snapshot[failed]
+      return [missingDataSkip(rule, 'error' in slice ? `${failed} could not be collected (${slice.error.message})` : failed)]
+    }
+    try {
+      const findings = rule.evaluate({snapshot, model})
+      if (findings.length === 0) {
+        return [resultOf(rule, {outcome: 'skip', skipKind: 'not-applicable', subject: {}, message: 'Nothing to check: no macvlan network this rule applies to.'})]
+      }
+      return findings.map((finding) => resultOf(rule, finding))
+    } catch (error) {
+      if (error instanceof MissingSlice) return [missingDataSkip(rule, `${error.slice} could not be collected (${error.reason})`)]
+      return [resultOf(rule, {outcome: 'error', subject: {}, message: `The rule crashed: ${error instanceof Error ? error.message : String(error)}`})]
+    }
+  })
+}

@@ -1,0 +1,80 @@
+import {SLICE_NAMES, sliceData, type CollectError, type SliceName, type Snapshot} from '../snapshot/types.js'
+import {overallStatus, type Status} from './status.js'
+import type {CheckResult, Outcome} from './types.js'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export interface Report {
+  schemaVersion: number
+  tool: {name: string; version: string}
+  generatedAt: string
+  /** The command that produced this report. */
+  command: string[]
+  /** `live` when collected now; `replay` when evaluated from a saved snapshot. */
+  source: {kind: 'live' | 'replay'; collectedAt: string; snapshotTool: string; origin?: string}
+  host: {
+    hostname?: string
+    kernel?: string
+    os?: string
+    virtualization?: string
+    docker?: {serverVersion: string; apiVersion: string; os: string; rootless: boolean; desktop: boolean}
+    privileges?: {uid: number; capNetAdmin: boolean; capNetRaw: boolean}
+  }
+  status: Status
+  counts: Record<Outcome, number>
+  checks: CheckResult[]
+  /** Slices that could not be collected, with what to do about it. */
+  collectionErrors: Array<{slice: SliceName} & CollectError>
+  /** True when addresses, MACs and names were replaced with tokens. */
+  redacted: boolean
+}
+
+export interface ReportContext {
+  tool: {name: string; version: string}
+  command: string[]
+  generatedAt: string
+  replay: boolean
+}
+
+export function buildReport(snapshot: Snapshot, checks: CheckResult[], context: ReportContext): Report {
+  const host = sliceData(snapshot.host)
+  const docker = sliceData(snapshot.docker)
+  const counts: Record<Outcome, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
+  for (const check of checks) counts[check.outcome]++
+  const collectionErrors = SLICE_NAMES.flatMap((slice) => {
+    const value = snapshot[slice]
+    return 'error' in value ? [{slice, ...value.error}] : []
+  })
+  const source: Report['source'] = {
+    kind: context.replay ? 'replay' : 'live',
+    collectedAt: snapshot.collectedAt,
+    snapshotTool: `${snapshot.tool.name} ${snapshot.tool.version}`,
+  }
+  if (snapshot.origin) source.origin = snapshot.origin
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: context.tool,
+    generatedAt: context.generatedAt,
+    command: context.command,
+    source,
+    host: {
+      hostname: host?.hostname,
+      kernel: host?.kernel,
+      os: host?.os,
+      virtualization: host?.virtualization.type,
+      docker: docker && {
+        serverVersion: docker.serverVersion,
+        apiVersion: docker.apiVersion,
+        os: docker.operatingSystem,
+        rootless: docker.rootless,
+        desktop: docker.desktop,
+      },
+      privileges: host?.privileges,
+    },
+    status: overallStatus(checks),
+    counts,
+    checks,
+    collectionErrors,
+    redacted: snapshot.redacted,
+  }
+}

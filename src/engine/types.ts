@@ -1,0 +1,65 @@
+import type {HostModel} from '../model/host-model.js'
+import type {SliceName, Snapshot} from '../snapshot/types.js'
+
+export type Outcome = 'pass' | 'warn' | 'fail' | 'skip' | 'error'
+
+/** Why a check was skipped: only `not-applicable` leaves the overall status untouched. */
+export type SkipKind = 'not-applicable' | 'missing-data'
+
+export interface Subject {
+  network?: string
+  container?: string
+  interface?: string
+}
+
+export interface Evidence {
+  /** The facts the verdict rests on, as collected. */
+  facts: Record<string, unknown>
+  /** Commands a human can run on the host to see the same facts. */
+  commands: string[]
+}
+
+export interface Fix {
+  summary: string
+  commands: string[]
+}
+
+/** What a rule says about one subject. */
+export interface Finding {
+  outcome: Outcome
+  subject: Subject
+  message: string
+  evidence?: Evidence
+  fix?: Fix
+  skipKind?: SkipKind
+}
+
+export interface RuleMeta {
+  /** Kebab-case slug, stable forever. */
+  id: string
+  /** Short code (MVD001…), never reused. */
+  code: string
+  title: string
+  /** Outcome when the rule finds its problem. */
+  severity: 'warn' | 'fail'
+  /** Snapshot slices the rule reads; if one failed to collect the rule is skipped with that reason. */
+  requires: SliceName[]
+}
+
+export interface RuleInput {
+  snapshot: Snapshot
+  model: HostModel
+}
+
+export interface Rule {
+  meta: RuleMeta
+  /** Pure: no I/O, no clock, no randomness. An empty result means the rule had nothing to judge. */
+  evaluate(input: RuleInput): Finding[]
+}
+
+export interface CheckResult extends Finding {
+  id: string
+  code: string
+  title: string
+  docs: string
+}

@@ -1,0 +1,89 @@
+import type {
+  Address,
+  ContainerView,
+  DockerContainer,
+  DockerNetwork,
+  IpamConfig,
+  Link,
+  SliceData,
+  SliceName,
+  Snapshot,
+  SysfsLink,
+} from '../snapshot/types.js'
+
+/** Thrown when a rule reads a slice that was not collected; the engine turns it into a `skip`. */
+export class MissingSlice extends Error {
+  constructor(
+    readonly slice: SliceName,
+    readonly reason: string,
+  ) {
+    super(`${slice} was not collected: ${reason}`)
+  }
+}
+
+/** A Docker macvlan/ipvlan network with its config-only template (swarm `--config-from`) resolved. */
+export interface L2Network {
+  network: DockerNetwork
+  driver: string
+  /** `undefined` when no parent was given: Docker then uses an internal dummy link. */
+  parent?: string
+  /** macvlan: bridge (default), private, vepa, passthru; ipvlan: l2 (default), l3, l3s. */
+  mode: string
+  ipam: IpamConfig[]
+}
+
+/** Read-only views over a snapshot that several rules need. */
+export class HostModel {
+  constructor(readonly snapshot: Snapshot) {}
+
+  data<K extends SliceName>(name: K): SliceData<K> {
+    const slice = this.snapshot[name]
+    if ('error' in slice) throw new MissingSlice(name, slice.error.message)
+    return slice.data as SliceData<K>
+  }
+
+  link(name: string): Link | undefined {
+    return this.data('links').find((link) => link.name === name)
+  }
+
+  linkByIndex(ifindex: number): Link | undefined {
+    return this.data('links').find((link) => link.ifindex === ifindex)
+  }
+
+  sysfs(name: string): SysfsLink | undefined {
+    return this.data('sysfs')[name]
+  }
+
+  addressesOf(ifname: string, family: Address['family'] = 'inet'): Address[] {
+    return this.data('addresses').filter((address) => address.ifname === ifname && address.family === family)
+  }
+
+  /** Docker networks that put endpoints straight on a host link; config-only templates are not networks of their own. */
+  l2Networks(): L2Network[] {
+    const networks = this.data('networks')
+    return networks
+      .filter((network) => !network.configOnly)
+      .map((network) => {
+        const template = network.configFrom ? networks.find((n) => n.name === network.configFrom || n.id === network.configFrom) : undefined
+        const options = {...template?.options, ...network.options}
+        const ipam = network.ipam.config.length > 0 ? network.ipam.config : (template?.ipam.config ?? [])
+        const defaultMode = network.driver === 'ipvlan' ? 'l2' : 'bridge'
+        const l2: L2Network = {network, driver: network.driver, mode: options.macvlan_mode || options.ipvlan_mode || defaultMode, ipam}
+        if (options.parent) l2.parent = options.parent
+        return l2
+      })
+  }
+
+  macvlanNetworks(): L2Network[] {
+    return this.l2Networks().filter((l2) => l2.driver === 'macvlan')
+  }
+
+  containersOn(network: DockerNetwork): DockerContainer[] {
+    return this.data('containers').filter((container) => container.networks.some((n) => n.networkId === network.id || n.name === network.name))
+  }
+
+  containerView(container: DockerContainer): ContainerView | undefined {
+    const slice = this.data('containerViews')[container.id]
+    return slice && 'data' in slice ? slice.data : undefined
+  }
+}

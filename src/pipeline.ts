@@ -1,0 +1,65 @@
+import {collectSnapshot} from './collect/index.js'
+import {evaluateRules} from './engine/evaluate.js'
+import {buildReport, type Report} from './engine/report.js'
+import {UserError} from './errors.js'
+import {TOOL} from './package-root.js'
+import {RULES} from './rules/index.js'
+import {loadSnapshot} from './snapshot/load.js'
+import {Redactor} from './snapshot/redact.js'
+import {sliceData, type Snapshot} from './snapshot/types.js'
+
+export interface DoctorOptions {
+  /** Replay this saved snapshot instead of collecting. */
+  from?: string
+  /** Only judge this network. */
+  network?: string
+  redact: boolean
+  timeoutMs: number
+  concurrency: number
+  command: string[]
+  now: () => Date
+}
+
+export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'>): Promise<Snapshot> {
+  if (options.from) return loadSnapshot(options.from)
+  return collectSnapshot({timeoutMs: options.timeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command})
+}
+
+/** Keeps only `name` (and the config-only network it takes its settings from). */
+export function limitToNetwork(snapshot: Snapshot, name: string): Snapshot {
+  const networks = sliceData(snapshot.networks)
+  if (!networks) return snapshot
+  const chosen = networks.find((network) => network.name === name || network.id === name)
+  if (!chosen) {
+    const known = networks.filter((network) => !network.configOnly).map((network) => network.name)
+    throw new UserError(
+      `no macvlan or ipvlan network named ${name}`,
+      known.length > 0 ? `Networks found: ${known.join(', ')}.` : 'This host has no macvlan or ipvlan network.',
+      3,
+      'unknown-network',
+    )
+  }
+  const kept = networks.filter((network) => network === chosen || network.name === chosen.configFrom)
+  return {...snapshot, networks: {data: kept}}
+}
+
+/** Hostname and container names: the words a public ticket must not show. */
+export function sensitiveNames(snapshot: Snapshot): string[] {
+  const host = sliceData(snapshot.host)
+  const containers = sliceData(snapshot.containers) ?? []
+  return [...(host ? [host.hostname] : []), ...containers.map((container) => container.name)]
+}
+
+export function redactSnapshot(snapshot: Snapshot): Snapshot {
+  return {...new Redactor(sensitiveNames(snapshot)).value(snapshot), redacted: true}
+}
+
+/** collect (or replay) → rules → report. Redaction happens last so rules see real addresses. */
+export async function runDoctor(options: DoctorOptions): Promise<Report> {
+  const collected = await obtainSnapshot(options)
+  const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
+  const checks = evaluateRules(RULES, snapshot)
+  const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from)})
+  if (!options.redact) return report
+  return {...new Redactor(sensitiveNames(snapshot)).value(report), redacted: true}
+}

@@ -1,0 +1,43 @@
+import type {Finding, Rule} from '../engine/types.js'
+import type {HostModel, L2Network} from '../model/host-model.js'
+import type {Link} from '../snapshot/types.js'
+
+/** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
+function downReason(link: Link): string | undefined {
+  if (!link.flags.includes('UP')) return 'administratively down'
+  if (link.flags.includes('NO-CARRIER') || !link.flags.includes('LOWER_UP')) return 'up but without carrier (cable, switch port or peer down)'
+  if (link.operstate !== 'UP' && link.operstate !== 'UNKNOWN') return `in operstate ${link.operstate}`
+  return undefined
+}
+
+function judge(model: HostModel, l2: L2Network): Finding | undefined {
+  if (!l2.parent) return undefined
+  const parent = model.link(l2.parent)
+  if (!parent) return undefined
+  const subject = {network: l2.network.name, interface: parent.name}
+  const commands = [`ip -d link show dev ${parent.name}`, `cat /sys/class/net/${parent.name}/carrier`]
+  const facts = {parent: parent.name, flags: parent.flags, operstate: parent.operstate}
+  const reason = downReason(parent)
+  if (!reason) return {outcome: 'pass', subject, message: `Parent ${parent.name} is up with carrier.`, evidence: {facts, commands}}
+
+  const containers = model.containersOn(l2.network).map((container) => container.name)
+  const lower = parent.parent ? model.link(parent.parent) : undefined
+  const lowerReason = lower ? downReason(lower) : undefined
+  const message = `Parent ${parent.name} is ${reason}${lower && lowerReason ? ` because its lower link ${lower.name} is ${lowerReason}` : ''}: all ${containers.length} container(s) on ${l2.network.name} are cut off, even from each other.`
+  const culprit = lower && lowerReason ? lower : parent
+  const adminDown = !culprit.flags.includes('UP')
+  return {
+    outcome: 'fail',
+    subject,
+    message,
+    evidence: {facts: {...facts, containers, ...(lower ? {lower: lower.name, lowerFlags: lower.flags, lowerOperstate: lower.operstate} : {})}, commands},
+    fix: adminDown
+      ? {summary: `Bring ${culprit.name} up, then make it start at boot in your network manager.`, commands: [`ip link set ${culprit.name} up`]}
+      : {summary: `${culprit.name} has no carrier: check the cable, the switch port (or the veth/VM peer) and the link partner.`, commands: [`ip -s link show dev ${culprit.name}`, `ethtool ${culprit.name}`]},
+  }
+}
+
+export const parentDown: Rule = {
+  meta: {id: 'parent-down', code: 'MVD004', title: 'Parent interface is up', severity: 'fail', requires: ['links', 'networks', 'containers']},
+  evaluate: ({model}) => model.l2Networks().flatMap((l2) => judge(model, l2) ?? []),
+}

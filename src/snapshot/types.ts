@@ -1,0 +1,247 @@
+/**
+ * The Snapshot: everything `collect` learned about one host, as plain JSON.
+ * Every slice is either `{data}` or `{error}`, so one failed command never hides the others
+ * and a rule that needs a failed slice is skipped with that slice's reason.
+ */
+
+export const SNAPSHOT_SCHEMA_VERSION = 1
+
+export interface CollectError {
+  /** Stable machine-readable code, e.g. `docker-unreachable`, `missing-tool`, `timeout`. */
+  code: string
+  message: string
+  /** What the operator should do about it. */
+  hint?: string
+}
+
+export type Slice<T> = {data: T} | {error: CollectError}
+
+export interface Link {
+  ifindex: number
+  name: string
+  /** `linkinfo.info_kind`: macvlan, ipvlan, vlan, bridge, bond, veth, … (absent for plain NICs). */
+  kind?: string
+  /** macvlan/ipvlan mode (bridge, private, vepa, passthru, source / l2, l3, l3s). */
+  mode?: string
+  /** Name of the lower device when it is in the same namespace (`ip link` shows `name@parent`). */
+  parent?: string
+  /** ifindex of the lower device, which may live in another namespace (`linkNetnsId`). */
+  parentIndex?: number
+  linkNetnsId?: number
+  /** Bridge or bond this link is enslaved to. */
+  master?: string
+  /** `linkinfo.info_slave_kind`: bridge, bond, … when enslaved. */
+  slaveKind?: string
+  /** VLAN id for `kind: vlan`. */
+  vlanId?: number
+  mac?: string
+  mtu: number
+  flags: string[]
+  operstate: string
+  promiscuity: number
+  linkType: string
+}
+
+export interface Address {
+  ifname: string
+  family: 'inet' | 'inet6'
+  local: string
+  prefixlen: number
+  scope: string
+}
+
+export interface Route {
+  table: string
+  type: string
+  dst: string
+  gateway?: string
+  dev?: string
+  protocol?: string
+  scope?: string
+  prefsrc?: string
+  metric?: number
+}
+
+export interface Neighbour {
+  dst: string
+  dev: string
+  lladdr?: string
+  state: string[]
+}
+
+export interface FdbEntry {
+  mac: string
+  ifname: string
+  flags: string[]
+  state?: string
+  master?: string
+}
+
+export interface BridgePort {
+  ifname: string
+  master?: string
+  state?: string
+}
+
+export interface SysfsLink {
+  wireless: boolean
+  driver?: string
+  /** 1 carrier, 0 no carrier, null when the kernel refuses to say (link down). */
+  carrier: number | null
+  speedMbps: number | null
+  bondSlave: boolean
+  bridgePort: boolean
+}
+
+export type NetworkManagerName = 'systemd-networkd' | 'NetworkManager' | 'netplan' | 'ifupdown'
+
+export interface HostInfo {
+  hostname: string
+  kernel: string
+  os?: string
+  virtualization: {type: string; source: string}
+  /** Network managers whose configuration or runtime state is present on the host. */
+  networkManagers: NetworkManagerName[]
+  privileges: {uid: number; capNetAdmin: boolean; capNetRaw: boolean}
+  /** Which helper binaries were found on PATH. */
+  tools: Record<string, boolean>
+}
+
+export interface DockerEngine {
+  serverVersion: string
+  apiVersion: string
+  clientVersion?: string
+  os: string
+  operatingSystem: string
+  kernelVersion?: string
+  rootless: boolean
+  /** Docker Desktop (macOS/Windows/Linux VM): macvlan attaches to the VM, not to the LAN. */
+  desktop: boolean
+  swarm: string
+}
+
+export interface IpamConfig {
+  subnet: string
+  ipRange?: string
+  gateway?: string
+  auxAddresses: Record<string, string>
+}
+
+export interface NetworkEndpoint {
+  containerId: string
+  name: string
+  mac?: string
+  ipv4?: string
+  ipv6?: string
+}
+
+export interface DockerNetwork {
+  id: string
+  name: string
+  driver: string
+  scope: string
+  internal: boolean
+  enableIPv6: boolean
+  configOnly: boolean
+  configFrom?: string
+  options: Record<string, string>
+  ipam: {driver: string; config: IpamConfig[]}
+  /** Label keys only: values may hold secrets. */
+  labelKeys: string[]
+  endpoints: NetworkEndpoint[]
+}
+
+export interface ContainerNetwork {
+  name: string
+  networkId: string
+  ipv4?: string
+  prefixlen?: number
+  ipv6?: string
+  mac?: string
+  gateway?: string
+  /** Addresses the user pinned with `--ip` / `--ip6`. */
+  requestedIpv4?: string
+  requestedIpv6?: string
+}
+
+export interface PublishedPort {
+  containerPort: string
+  hostIp?: string
+  hostPort?: string
+}
+
+export interface DockerContainer {
+  id: string
+  name: string
+  status: string
+  running: boolean
+  pid: number
+  sandboxKey?: string
+  networks: ContainerNetwork[]
+  publishedPorts: PublishedPort[]
+  /** MAC the user asked for with `--mac-address`. */
+  requestedMac?: string
+}
+
+/** A running container's network namespace, seen from inside. */
+export interface ContainerView {
+  links: Link[]
+  addresses: Address[]
+  routes: Route[]
+  neighbours: Neighbour[]
+}
+
+export interface SnapshotSlices {
+  host: Slice<HostInfo>
+  links: Slice<Link[]>
+  addresses: Slice<Address[]>
+  routes: Slice<Route[]>
+  neighbours: Slice<Neighbour[]>
+  fdb: Slice<FdbEntry[]>
+  bridgePorts: Slice<BridgePort[]>
+  sysfs: Slice<Record<string, SysfsLink>>
+  docker: Slice<DockerEngine>
+  networks: Slice<DockerNetwork[]>
+  containers: Slice<DockerContainer[]>
+  /** Keyed by container id; each container's view may fail on its own (it exited mid-run). */
+  containerViews: Slice<Record<string, Slice<ContainerView>>>
+}
+
+export type SliceName = keyof SnapshotSlices
+
+export const SLICE_NAMES: readonly SliceName[] = [
+  'host',
+  'links',
+  'addresses',
+  'routes',
+  'neighbours',
+  'fdb',
+  'bridgePorts',
+  'sysfs',
+  'docker',
+  'networks',
+  'containers',
+  'containerViews',
+]
+
+export type SliceData<K extends SliceName> = SnapshotSlices[K] extends Slice<infer T> ? T : never
+
+export interface Snapshot extends SnapshotSlices {
+  schemaVersion: number
+  tool: {name: string; version: string}
+  collectedAt: string
+  /** The command line that produced it, e.g. ["macvlan", "collect", "-o", "host.json"]. */
+  command: string[]
+  /** Set when `--redact` replaced addresses and names with tokens. */
+  redacted: boolean
+  /** Free text saying how a fixture was made; never set by a live collection. */
+  origin?: string
+}
+
+export function sliceData<T>(slice: Slice<T>): T | undefined {
+  return 'data' in slice ? slice.data : undefined
+}
+
+export function sliceError<T>(slice: Slice<T>): CollectError | undefined {
+  return 'error' in slice ? slice.error : undefined
+}

@@ -1,0 +1,104 @@
+/** Small snapshots for rule tests: `snapshot().withParent('eth0').withMacvlanNetwork({…}).build()`. */
+import {SNAPSHOT_SCHEMA_VERSION, type Address, type DockerContainer, type DockerNetwork, type Link, type Route, type Snapshot} from '../../src/snapshot/types.js'
+
+const EMPTY_HOST = {
+  hostname: 'node1',
+  kernel: '6.1.0-18-amd64',
+  virtualization: {type: 'none', source: 'test'},
+  networkManagers: [],
+  privileges: {uid: 0, capNetAdmin: true, capNetRaw: true},
+  tools: {ip: true, bridge: true, nsenter: true, docker: true, ping: true, arping: true},
+}
+
+export class SnapshotBuilder {
+  private readonly value: Snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    tool: {name: 'macvlan-doctor', version: 'test'},
+    collectedAt: '2026-01-01T00:00:00.000Z',
+    command: ['macvlan', 'collect'],
+    redacted: false,
+    host: {data: EMPTY_HOST},
+    links: {data: [{ifindex: 1, name: 'lo', mtu: 65536, flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN', promiscuity: 0, linkType: 'loopback'}]},
+    addresses: {data: []},
+    routes: {data: []},
+    neighbours: {data: []},
+    fdb: {data: []},
+    bridgePorts: {data: []},
+    sysfs: {data: {}},
+    docker: {data: {serverVersion: '27.5.1', apiVersion: '1.47', os: 'linux', operatingSystem: 'Debian GNU/Linux 12 (bookworm)', rootless: false, desktop: false, swarm: 'inactive'}},
+    networks: {data: []},
+    containers: {data: []},
+    containerViews: {data: {}},
+  }
+
+  private list<K extends 'links' | 'addresses' | 'routes' | 'networks' | 'containers'>(name: K): NonNullable<Extract<Snapshot[K], {data: unknown}>['data']> {
+    const slice = this.value[name]
+    if (!('data' in slice)) throw new Error(`${name} was set to fail`)
+    return slice.data as never
+  }
+
+  /** A physical-looking NIC, up with carrier, optionally with the host's address on it. */
+  withParent(name: string, overrides: Partial<Link> & {address?: string} = {}): this {
+    const {address, ...link} = overrides
+    const links = this.list('links')
+    links.push({ifindex: links.length + 1, name, mac: '52:54:00:12:34:56', mtu: 1500, flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], operstate: 'UP', promiscuity: 0, linkType: 'ether', ...link})
+    if (address) {
+      const [local, prefix] = address.split('/')
+      this.list('addresses').push({ifname: name, family: 'inet', local: local ?? '', prefixlen: Number(prefix ?? 24), scope: 'global'} satisfies Address)
+    }
+    return this
+  }
+
+  withRoute(route: Partial<Route> & {dst: string}): this {
+    this.list('routes').push({table: 'main', type: 'unicast', ...route})
+    return this
+  }
+
+  withMacvlanNetwork(network: {name: string; parent?: string; subnet?: string; gateway?: string; ipRange?: string; mode?: string; aux?: Record<string, string>} & Partial<DockerNetwork>): this {
+    const {name, parent, subnet = '192.168.1.0/24', gateway = '192.168.1.1', ipRange, mode, aux = {}, ...rest} = network
+    const options: Record<string, string> = {}
+    if (parent) options.parent = parent
+    if (mode) options.macvlan_mode = mode
+    this.list('networks').push({
+      id: `id-${name}`,
+      name,
+      driver: 'macvlan',
+      scope: 'local',
+      internal: false,
+      enableIPv6: false,
+      configOnly: false,
+      options,
+      ipam: {driver: 'default', config: [{subnet, gateway, ...(ipRange ? {ipRange} : {}), auxAddresses: aux}]},
+      labelKeys: [],
+      endpoints: [],
+      ...rest,
+    })
+    return this
+  }
+
+  withContainer(name: string, network: string, overrides: Partial<DockerContainer> & {ip?: string; mac?: string} = {}): this {
+    const {ip, mac, ...container} = overrides
+    this.list('containers').push({
+      id: `cid-${name}`,
+      name,
+      status: 'running',
+      running: true,
+      pid: 4242,
+      networks: [{name: network, networkId: `id-${network}`, ...(ip ? {ipv4: ip, prefixlen: 24} : {}), ...(mac ? {mac} : {})}],
+      publishedPorts: [],
+      ...container,
+    })
+    return this
+  }
+
+  failing(slice: keyof Omit<Snapshot, 'schemaVersion' | 'tool' | 'collectedAt' | 'command' | 'redacted' | 'origin'>, code = 'docker-unreachable', message = 'the Docker daemon is not reachable'): this {
+    ;(this.value as unknown as Record<string, unknown>)[slice] = {error: {code, message}}
+    return this
+  }
+
+  build(): Snapshot {
+    return structuredClone(this.value)
+  }
+}
+
+export const snapshot = () => new SnapshotBuilder()

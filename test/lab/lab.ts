@@ -1,0 +1,330 @@
+/**
+ * A real macvlan host for the tests: a "host" network namespace running a real dockerd, joined by a veth pair
+ * (the host's `eth1`, the macvlan parent) to a "LAN" namespace with a bridge, the gateway address and dnsmasq.
+ * Nothing is brought up in the machine's own namespace; every address used is inside LAN_SUBNET, in namespaces made here.
+ */
+import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {execa} from 'execa'
+
+export const LAN = {
+  subnet: '192.168.77.0/24',
+  gateway: '192.168.77.1',
+  hostAddress: '192.168.77.2',
+  /** The router's DHCP pool in the healthy layout: well below Docker's range. */
+  dhcpPool: ['192.168.77.100', '192.168.77.150'] as const,
+  /** Docker's allocatable range in the healthy layout, and the shim address reserved at its top. */
+  ipRange: '192.168.77.192/27',
+  shimAddress: '192.168.77.223',
+} as const
+
+/** Debian's own client matches the lab's 20.10 daemon; the tool under test uses whatever `docker` is on PATH. */
+const LAB_DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker'
+export const IMAGE = 'mvd-busybox:lab'
+const PREFIX = 'mvd-lab-'
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+interface LabState {
+  id: string
+  dir: string
+  hostNs: string
+  lanNs: string
+  /** Processes the lab started itself, killed by pid on teardown. */
+  pids: Record<string, number>
+  owner: number
+}
+
+export class LabUnavailable extends Error {}
+
+async function sh(file: string, args: string[], options: {input?: string; reject?: boolean} = {}) {
+  return execa(file, args, {reject: options.reject ?? true, input: options.input, env: {LC_ALL: 'C'}})
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await sleep(100)
+  }
+  throw new Error(`lab: timed out waiting for ${what}`)
+}
+
+/** Why the lab cannot be built here, or undefined when it can. */
+export async function labUnavailableReason(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, dockerd)'
+  for (const tool of ['ip', 'nsenter', 'dockerd', 'dnsmasq', 'nft', 'busybox', 'arping', 'ping']) {
+    const found = await sh('sh', ['-c', `command -v ${tool}`], {reject: false})
+    if (found.exitCode !== 0) return `${tool} is not installed (bash .ci/run installs the lab's packages)`
+  }
+  const probe = `${PREFIX}probe-${randomBytes(3).toString('hex')}`
+  const made = await sh('ip', ['netns', 'add', probe], {reject: false})
+  if (made.exitCode !== 0) return `cannot create network namespaces: ${made.stderr}`
+  await sh('ip', ['netns', 'del', probe], {reject: false})
+  return undefined
+}
+
+const liveLabs = new Set<Lab>()
+let signalsHooked = false
+
+/** SIGINT/SIGTERM mid-test must not leave namespaces or daemons behind. */
+function hookSignals(): void {
+  if (signalsHooked) return
+  signalsHooked = true
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([...liveLabs].map((lab) => lab.down())).then(() => process.exit(130))
+    })
+  }
+}
+
+export class Lab {
+  private constructor(private readonly state: LabState) {}
+
+  get id() {
+    return this.state.id
+  }
+
+  get hostNs() {
+    return this.state.hostNs
+  }
+
+  get lanNs() {
+    return this.state.lanNs
+  }
+
+  get dir() {
+    return this.state.dir
+  }
+
+  get dockerHost() {
+    return `unix://${join(this.state.dir, 'docker.sock')}`
+  }
+
+  /** Builds the topology and starts dnsmasq and dockerd. On any failure, whatever was made is removed again. */
+  static async up(options: {dhcpPool?: readonly [string, string]} = {}): Promise<Lab> {
+    const id = randomBytes(3).toString('hex')
+    const dir = join(tmpdir(), `${PREFIX}${id}`)
+    mkdirSync(join(dir, 'data'), {recursive: true})
+    mkdirSync(join(dir, 'exec'), {recursive: true})
+    const lab = new Lab({id, dir, hostNs: `${PREFIX}${id}-host`, lanNs: `${PREFIX}${id}-lan`, pids: {}, owner: process.pid})
+    liveLabs.add(lab)
+    hookSignals()
+    try {
+      lab.save()
+      await lab.buildTopology()
+      await lab.startDhcp(options.dhcpPool ?? LAN.dhcpPool)
+      await lab.startDocker()
+      await lab.importImage()
+      return lab
+    } catch (error) {
+      await lab.down()
+      throw error
+    }
+  }
+
+  /** Re-attaches to a lab made by another process (the `npm run lab` CLI). */
+  static attach(id: string): Lab {
+    const dir = join(tmpdir(), `${PREFIX}${id}`)
+    return new Lab(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as LabState)
+  }
+
+  /** Labs on this machine whose owning process has gone: left by a crashed run. */
+  static stale(): string[] {
+    return readdirSync(tmpdir())
+      .filter((name) => name.startsWith(PREFIX) && existsSync(join(tmpdir(), name, 'state.json')))
+      .map((name) => name.slice(PREFIX.length))
+      .filter((id) => !alive(Lab.attach(id).state.owner))
+  }
+
+  private save(): void {
+    writeFileSync(join(this.state.dir, 'state.json'), JSON.stringify(this.state, null, 2))
+  }
+
+  /** Marks the lab as owned by a process that outlives this one (the CLI's `up`). */
+  detach(): void {
+    this.state.owner = 0
+    this.save()
+    liveLabs.delete(this)
+  }
+
+  host(args: string[], options: {reject?: boolean; input?: string} = {}) {
+    return sh('ip', ['netns', 'exec', this.hostNs, ...args], options)
+  }
+
+  lan(args: string[], options: {reject?: boolean; input?: string} = {}) {
+    return sh('ip', ['netns', 'exec', this.lanNs, ...args], options)
+  }
+
+  docker(args: string[], options: {reject?: boolean} = {}) {
+    return execa(LAB_DOCKER, args, {reject: options.reject ?? true, env: {DOCKER_HOST: this.dockerHost}})
+  }
+
+  /** Runs the built CLI inside the lab host exactly as a user would there: `macvlan ARGS` with DOCKER_HOST set. */
+  macvlan(args: string[], options: {env?: Record<string, string>} = {}) {
+    const env = Object.entries({DOCKER_HOST: this.dockerHost, ...options.env}).map(([key, value]) => `${key}=${value}`)
+    return execa('ip', ['netns', 'exec', this.hostNs, 'env', ...env, process.execPath, BIN, ...args], {reject: false, env: {NO_COLOR: '1'}})
+  }
+
+  private async buildTopology(): Promise<void> {
+    const {hostNs, lanNs} = this.state
+    await sh('ip', ['netns', 'add', hostNs])
+    await sh('ip', ['netns', 'add', lanNs])
+    await sh('ip', ['link', 'add', 'eth1', 'netns', hostNs, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', lanNs])
+    const lanSetup = [
+      'link set lo up',
+      'link add br0 type bridge',
+      'link set uplink master br0',
+      'link set uplink up',
+      'link set br0 up',
+      `addr add ${LAN.gateway}/24 dev br0`,
+    ]
+    for (const command of lanSetup) await sh('ip', ['-n', lanNs, ...command.split(' ')])
+    const hostSetup = ['link set lo up', 'link set eth1 up', `addr add ${LAN.hostAddress}/24 dev eth1`, `route add default via ${LAN.gateway}`]
+    for (const command of hostSetup) await sh('ip', ['-n', hostNs, ...command.split(' ')])
+  }
+
+  /** Starts a process inside a namespace, detached, and records its pid for teardown. */
+  private startProcess(name: string, ns: string, args: string[], logFile: string): number {
+    const child = spawn('nsenter', [`--net=/run/netns/${ns}`, ...args], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: {...process.env, LC_ALL: 'C'},
+    })
+    child.unref()
+    if (!child.pid) throw new Error(`lab: could not start ${name}`)
+    this.state.pids[name] = child.pid
+    this.save()
+    writeFileSync(logFile, '', {flag: 'a'})
+    return child.pid
+  }
+
+  async startDhcp(pool: readonly [string, string], name = 'dnsmasq'): Promise<void> {
+    const dir = this.state.dir
+    this.startProcess(
+      name,
+      this.lanNs,
+      [
+        'dnsmasq',
+        '--keep-in-foreground',
+        '--conf-file=/dev/null',
+        '--no-resolv',
+        '--no-hosts',
+        '--port=0',
+        '--interface=br0',
+        '--bind-interfaces',
+        '--user=root',
+        `--dhcp-range=${pool[0]},${pool[1]},255.255.255.0,1h`,
+        `--dhcp-option=option:router,${LAN.gateway}`,
+        `--dhcp-leasefile=${join(dir, `${name}.leases`)}`,
+        `--pid-file=${join(dir, `${name}.pid`)}`,
+        `--log-facility=${join(dir, `${name}.log`)}`,
+      ],
+      join(dir, `${name}.log`),
+    )
+    await waitFor('dnsmasq', async () => existsSync(join(dir, `${name}.pid`)), 10_000)
+  }
+
+  async stopDhcp(name = 'dnsmasq'): Promise<void> {
+    await this.stopProcess(name)
+    rmSync(join(this.state.dir, `${name}.pid`), {force: true})
+  }
+
+  private async startDocker(): Promise<void> {
+    const dir = this.state.dir
+    // Keeps dockerd's trust key in the lab directory instead of the machine's /etc/docker.
+    writeFileSync(join(dir, 'daemon.json'), JSON.stringify({'deprecated-key-path': join(dir, 'key.json')}))
+    this.startProcess(
+      'dockerd',
+      this.hostNs,
+      [
+        'dockerd',
+        '--storage-driver=vfs',
+        '--iptables=false',
+        '--ip6tables=false',
+        '--bridge=none',
+        `--data-root=${join(dir, 'data')}`,
+        `--exec-root=${join(dir, 'exec')}`,
+        `--pidfile=${join(dir, 'dockerd.pid')}`,
+        `--host=${this.dockerHost}`,
+        `--config-file=${join(dir, 'daemon.json')}`,
+        `--log-level=warn`,
+      ],
+      join(dir, 'dockerd.log'),
+    )
+    await waitFor('dockerd', async () => (await this.docker(['version'], {reject: false})).exitCode === 0, 60_000)
+  }
+
+  /** A tiny image with Debian's busybox-static: no registry is needed. */
+  private async importImage(): Promise<void> {
+    const rootfs = join(this.state.dir, 'rootfs')
+    mkdirSync(join(rootfs, 'bin'), {recursive: true})
+    await sh('cp', [(await sh('sh', ['-c', 'command -v busybox'])).stdout.trim(), join(rootfs, 'bin/busybox')])
+    for (const applet of ['sh', 'sleep', 'ip', 'ping', 'cat', 'ls', 'udhcpc']) await sh('ln', ['-sf', 'busybox', join(rootfs, 'bin', applet)])
+    const tarball = join(this.state.dir, 'rootfs.tar')
+    await sh('tar', ['-C', rootfs, '-cf', tarball, '.'])
+    await this.docker(['import', tarball, IMAGE])
+  }
+
+  private async stopProcess(name: string): Promise<void> {
+    const pid = this.state.pids[name]
+    if (!pid) return
+    if (alive(pid)) {
+      process.kill(pid, 'SIGTERM')
+      await waitFor(`${name} to stop`, async () => !alive(pid), 20_000).catch(() => process.kill(pid, 'SIGKILL'))
+    }
+    delete this.state.pids[name]
+    this.save()
+  }
+
+  /** Processes started on our behalf by dockerd/containerd (shims, container inits), found by the lab's unique directory. */
+  private descendants(): number[] {
+    const pids: number[] = []
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      try {
+        const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+        if (cmdline.includes(this.state.dir)) pids.push(Number(entry))
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return pids.filter((pid) => pid !== process.pid)
+  }
+
+  /** Removes everything the lab made, also after a partial `up`. Safe to call twice. */
+  async down(): Promise<void> {
+    liveLabs.delete(this)
+    if (existsSync(this.dockerHost.slice('unix://'.length))) {
+      const ids = (await this.docker(['ps', '-aq'], {reject: false})).stdout.split('\n').filter(Boolean)
+      if (ids.length > 0) await this.docker(['rm', '-f', ...ids], {reject: false})
+    }
+    for (const name of Object.keys(this.state.pids)) await this.stopProcess(name)
+    for (const pid of this.descendants()) if (alive(pid)) process.kill(pid, 'SIGKILL')
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[4])
+      .filter((mount): mount is string => mount !== undefined && mount.startsWith(this.state.dir))
+      .sort((a, b) => b.length - a.length)
+    for (const mount of mounts) await sh('umount', ['-l', mount], {reject: false})
+    for (const ns of [this.hostNs, this.lanNs]) {
+      if (existsSync(`/run/netns/${ns}`)) await sh('ip', ['netns', 'del', ns], {reject: false})
+    }
+    rmSync(this.state.dir, {recursive: true, force: true})
+  }
+}

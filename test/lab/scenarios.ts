@@ -1,0 +1,193 @@
+/** Broken (and healthy) macvlan hosts, built for real in a Lab. Building blocks compose: a scenario is a list of steps. */
+import {IMAGE, LAN, type Lab} from './lab.js'
+
+export interface NetworkSpec {
+  name?: string
+  parent?: string
+  subnet?: string
+  gateway?: string
+  ipRange?: string
+  aux?: Record<string, string>
+  options?: Record<string, string>
+}
+
+export const NETWORK = 'lan'
+
+export async function createNetwork(lab: Lab, spec: NetworkSpec = {}) {
+  const args = ['network', 'create', '-d', 'macvlan', '-o', `parent=${spec.parent ?? 'eth1'}`, `--subnet=${spec.subnet ?? LAN.subnet}`]
+  if (spec.gateway !== '') args.push(`--gateway=${spec.gateway ?? LAN.gateway}`)
+  if (spec.ipRange) args.push(`--ip-range=${spec.ipRange}`)
+  for (const [name, address] of Object.entries(spec.aux ?? {})) args.push(`--aux-address=${name}=${address}`)
+  for (const [key, value] of Object.entries(spec.options ?? {})) args.push('-o', `${key}=${value}`)
+  return lab.docker([...args, spec.name ?? NETWORK], {reject: false})
+}
+
+export interface ContainerSpec {
+  name: string
+  network?: string
+  ip?: string
+  mac?: string
+  publish?: string
+  /** `create` leaves it in Created state; `run` starts it. */
+  start?: boolean
+}
+
+export async function addContainer(lab: Lab, spec: ContainerSpec) {
+  const args = [spec.start === false ? 'create' : 'run', ...(spec.start === false ? [] : ['-d']), '--name', spec.name, '--network', spec.network ?? NETWORK]
+  if (spec.ip) args.push('--ip', spec.ip)
+  if (spec.mac) args.push('--mac-address', spec.mac)
+  if (spec.publish) args.push('-p', spec.publish)
+  return lab.docker([...args, IMAGE, '/bin/sleep', '1000000'], {reject: false})
+}
+
+/** The host-side macvlan "shim" that gives the host a path to its containers. */
+export async function addShim(lab: Lab, options: {route?: boolean; mode?: string; address?: string; name?: string} = {}) {
+  const name = options.name ?? 'lan-shim'
+  await lab.host(['ip', 'link', 'add', name, 'link', 'eth1', 'type', 'macvlan', 'mode', options.mode ?? 'bridge'])
+  await lab.host(['ip', 'addr', 'add', `${options.address ?? LAN.shimAddress}/32`, 'dev', name])
+  await lab.host(['ip', 'link', 'set', name, 'up'])
+  if (options.route !== false) await lab.host(['ip', 'route', 'add', LAN.ipRange, 'dev', name])
+}
+
+/** The reserved layout every guide recommends: a range above the DHCP pool, the shim address held back with --aux-address. */
+const reservedNetwork: NetworkSpec = {ipRange: LAN.ipRange, aux: {shim: LAN.shimAddress}}
+
+async function twoContainers(lab: Lab) {
+  await addContainer(lab, {name: 'web'})
+  await addContainer(lab, {name: 'db'})
+}
+
+export interface Scenario {
+  description: string
+  build(lab: Lab): Promise<void>
+}
+
+export const SCENARIOS = {
+  healthy: {
+    description: 'ip-range above the DHCP pool, the shim address reserved with --aux-address, a working shim with its route, two running containers',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+      await addShim(lab)
+    },
+  },
+  'host-isolation': {
+    description: 'a reserved macvlan network with two running containers and no shim: the host cannot reach them',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+    },
+  },
+  'shim-without-route': {
+    description: 'a shim with its address but no route to the container range',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+      await addShim(lab, {route: false})
+    },
+  },
+  'parent-down': {
+    description: 'the healthy host, then the parent eth1 set administratively down',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      await lab.host(['ip', 'link', 'set', 'eth1', 'down'])
+    },
+  },
+  'parent-no-carrier': {
+    description: 'the healthy host, then the LAN side of the cable (the veth peer) set down: eth1 is up without carrier',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      await lab.lan(['ip', 'link', 'set', 'uplink', 'down'])
+    },
+  },
+  'parent-missing': {
+    description: 'a second NIC eth2 as the parent of network "lan2" with a container, then eth2 removed (a renamed or unplugged NIC)',
+    async build(lab) {
+      await lab.host(['ip', 'link', 'add', 'eth2', 'type', 'veth', 'peer', 'name', 'eth2-peer'])
+      await lab.host(['ip', 'link', 'set', 'eth2', 'up'])
+      await lab.host(['ip', 'link', 'set', 'eth2-peer', 'up'])
+      await createNetwork(lab, {name: 'lan2', parent: 'eth2', subnet: '192.168.78.0/24', gateway: '192.168.78.1'})
+      await addContainer(lab, {name: 'orphan', network: 'lan2'})
+      await lab.host(['ip', 'link', 'del', 'eth2'])
+    },
+  },
+  'mac-filtered': {
+    description: 'the healthy host behind a "switch" (nft bridge rules in the LAN) that drops frames whose source MAC is not the host NIC\'s own',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      const hostMac = JSON.parse((await lab.host(['ip', '-j', 'link', 'show', 'eth1'])).stdout)[0].address as string
+      const rules = `table bridge mvd_switch {\n  chain forward_in {\n    type filter hook input priority 0; policy accept;\n    iifname "uplink" ether saddr != ${hostMac} drop\n  }\n}\n`
+      await lab.lan(['nft', '-f', '-'], {input: rules})
+    },
+  },
+  'dhcp-overlap': {
+    description: "the router's DHCP pool (.180-.230) overlaps Docker's ip-range (.192/27)",
+    async build(lab) {
+      await lab.stopDhcp()
+      await lab.startDhcp(['192.168.77.180', '192.168.77.230'])
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+    },
+  },
+  'no-ip-range': {
+    description: 'a macvlan network over the whole LAN subnet without --ip-range: Docker allocates from .2 up, where the LAN lives',
+    async build(lab) {
+      await createNetwork(lab)
+      await addContainer(lab, {name: 'web'})
+    },
+  },
+  'ip-conflict': {
+    description: 'a LAN machine (an address on the LAN bridge) already holds the address Docker gives the first container',
+    async build(lab) {
+      await lab.lan(['ip', 'addr', 'add', '192.168.77.192/24', 'dev', 'br0'])
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+    },
+  },
+  'mac-sprawl': {
+    description: '300 extra macvlan links (up, each with its own MAC) on eth1 besides the healthy host',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      const batch = Array.from({length: 300}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} up`).join('\n')
+      await lab.host(['ip', '-batch', '-'], {input: `${batch}\n`})
+    },
+  },
+  'duplicate-mac': {
+    description: 'two containers given the same --mac-address: the kernel refuses the second, which stays in Created state',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await addContainer(lab, {name: 'first', mac: '02:42:c0:a8:4d:99'})
+      await addContainer(lab, {name: 'second', mac: '02:42:c0:a8:4d:99'})
+    },
+  },
+  'two-networks-one-parent': {
+    description: 'a second macvlan network on the same parent eth1, with an overlapping subnet',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await createNetwork(lab, {name: 'lan-b', subnet: '192.168.77.128/25', gateway: '', ipRange: '192.168.77.160/28'})
+    },
+  },
+  'private-mode': {
+    description: 'a macvlan network in private mode: its containers cannot talk to each other',
+    async build(lab) {
+      await createNetwork(lab, {...reservedNetwork, options: {macvlan_mode: 'private'}})
+      await twoContainers(lab)
+    },
+  },
+  'published-ports': {
+    description: 'a container on macvlan started with -p 8080:80, which macvlan ignores',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await addContainer(lab, {name: 'web', publish: '8080:80'})
+    },
+  },
+  'mtu-mismatch': {
+    description: 'a macvlan network asking for MTU 9000 on a 1500-byte parent',
+    async build(lab) {
+      await createNetwork(lab, {...reservedNetwork, options: {'com.docker.network.driver.mtu': '9000'}})
+      await addContainer(lab, {name: 'web'})
+    },
+  },
+} satisfies Record<string, Scenario>
+
+export type ScenarioName = keyof typeof SCENARIOS

@@ -1,0 +1,13 @@
+import {defineConfig} from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {test: {name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000}},
+      {
+        // Real namespaces, a real dockerd: one file at a time, so two cores are enough and labs never compete.
+        test: {name: 'lab', include: ['test/lab/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000},
+      },
+    ],
+  },
+})

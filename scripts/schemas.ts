@@ -13,6 +13,9 @@ export function generateSchema(type: string, path: string): string {
   return `${JSON.stringify({$id: `https://macvlan-doctor.invalid/${type.toLowerCase()}.schema.json`, ...schema}, null, 2)}\n`
 }
 
+if (import.meta.url === `file://${process.argv[1]}`) main()
+
+function main(): void {
 const check = process.argv.includes('--check')
 let stale = false
 for (const {type, path, out} of SCHEMAS) {
@@ -24,3 +27,4 @@ for (const {type, path, out} of SCHEMAS) {
   }
 }
 if (stale) process.exit(1)
+}

@@ -1,6 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import type {Link} from '../snapshot/types.js'
+import {noParent, notApplicable} from './common.js'
 
 /** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
 function downReason(link: Link): string | undefined {
@@ -10,11 +11,11 @@ function downReason(link: Link): string | undefined {
   return undefined
 }
 
-function judge(model: HostModel, l2: L2Network): Finding | undefined {
-  if (!l2.parent) return undefined
+function judge(model: HostModel, l2: L2Network): Finding {
+  const subject = {network: l2.network.name, interface: l2.parent}
+  if (!l2.parent) return noParent(subject)
   const parent = model.link(l2.parent)
-  if (!parent) return undefined
-  const subject = {network: l2.network.name, interface: parent.name}
+  if (!parent) return notApplicable(subject, `Parent ${l2.parent} does not exist: see parent-missing.`)
   const commands = [`ip -d link show dev ${parent.name}`, `cat /sys/class/net/${parent.name}/carrier`]
   const facts = {parent: parent.name, flags: parent.flags, operstate: parent.operstate}
   const reason = downReason(parent)
@@ -39,5 +40,5 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
 
 export const parentDown: Rule = {
   meta: {id: 'parent-down', code: 'MVD004', title: 'Parent interface is up', severity: 'fail', requires: ['links', 'networks', 'containers']},
-  evaluate: ({model}) => model.l2Networks().flatMap((l2) => judge(model, l2) ?? []),
+  evaluate: ({model}) => model.l2Networks().map((l2) => judge(model, l2)),
 }

@@ -1,6 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {networkCreateCommand} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
+import {noParent} from './common.js'
 
 /** The link that carries the default route: the most likely new name of a renamed NIC. */
 function defaultRouteDevice(model: HostModel): string | undefined {
@@ -13,9 +14,7 @@ function defaultRouteDevice(model: HostModel): string | undefined {
 
 function judge(model: HostModel, l2: L2Network): Finding {
   const subject = {network: l2.network.name, interface: l2.parent}
-  if (!l2.parent) {
-    return {outcome: 'skip', skipKind: 'not-applicable', subject, message: 'No parent was given: Docker attached this network to an internal dummy link.'}
-  }
+  if (!l2.parent) return noParent(subject)
   const parent = model.link(l2.parent)
   const containers = model.containersOn(l2.network).map((container) => container.name)
   const commands = [`ip -d link show dev ${l2.parent}`, `docker network inspect ${l2.network.name} --format '{{.Options.parent}}'`]

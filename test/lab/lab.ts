@@ -183,8 +183,11 @@ export class Lab {
 
   private async buildTopology(): Promise<void> {
     const {hostNs, lanNs} = this.state
-    await sh('ip', ['netns', 'add', hostNs])
-    await sh('ip', ['netns', 'add', lanNs])
+    for (const ns of [hostNs, lanNs]) {
+      await sh('ip', ['netns', 'add', ns])
+      // Without duplicate address detection IPv6 link-local addresses settle at once, so "before" and "after" compare a still host.
+      for (const scope of ['all', 'default']) await sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', `net.ipv6.conf.${scope}.accept_dad=0`])
+    }
     await sh('ip', ['link', 'add', 'eth1', 'netns', hostNs, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', lanNs])
     const lanSetup = [
       'link set lo up',

@@ -160,13 +160,6 @@ export const SCENARIOS = {
       await addContainer(lab, {name: 'second', mac: '02:42:c0:a8:4d:99'})
     },
   },
-  'two-networks-one-parent': {
-    description: 'a second macvlan network on the same parent eth1, with an overlapping subnet',
-    async build(lab) {
-      await createNetwork(lab, reservedNetwork)
-      await createNetwork(lab, {name: 'lan-b', subnet: '192.168.77.128/25', gateway: '', ipRange: '192.168.77.160/28'})
-    },
-  },
   'private-mode': {
     description: 'a macvlan network in private mode: its containers cannot talk to each other',
     async build(lab) {

@@ -1,0 +1,97 @@
+/** The built CLI against real broken hosts: verdicts, exit codes, and a host left exactly as it was. */
+import {describe, expect, it} from 'vitest'
+
+import {doctor, labSkipped, outcomeOf, useScenario} from './harness.js'
+
+describe.skipIf(labSkipped)('lab: healthy host', () => {
+  const {lab} = useScenario('healthy')
+
+  it('gives no warning or failure, exit 0, and changes nothing on the host', async () => {
+    const run = await doctor(lab())
+    expect(run.report.checks.filter((check) => check.outcome === 'warn' || check.outcome === 'fail')).toEqual([])
+    expect(run.report.status).toBe('ok')
+    expect(run.exitCode).toBe(0)
+    expect(run.after).toEqual(run.before)
+  })
+
+  it('collects both containers from inside their namespaces', async () => {
+    const result = await lab().macvlan(['collect', '-o', '-'])
+    const snapshot = JSON.parse(result.stdout)
+    const views = Object.values(snapshot.containerViews.data) as Array<{data?: {links: Array<{name: string; kind?: string}>}}>
+    expect(views).toHaveLength(2)
+    for (const view of views) expect(view.data?.links).toContainEqual(expect.objectContaining({name: 'eth0', kind: 'macvlan'}))
+  })
+})
+
+describe.skipIf(labSkipped)('lab: parent administratively down', () => {
+  const {lab} = useScenario('parent-down')
+
+  it('fails parent-down with `ip link set eth1 up`, exit 2, host unchanged', async () => {
+    const run = await doctor(lab())
+    expect(outcomeOf(run, 'parent-down', 'lan')).toEqual(['fail'])
+    expect(run.report.checks.find((check) => check.id === 'parent-down')?.fix?.commands).toEqual(['ip link set eth1 up'])
+    expect(run.exitCode).toBe(2)
+    expect(run.after).toEqual(run.before)
+  })
+})
+
+describe.skipIf(labSkipped)('lab: parent without carrier', () => {
+  const {lab} = useScenario('parent-no-carrier')
+
+  it('fails parent-down and says the carrier is missing', async () => {
+    const run = await doctor(lab())
+    const check = run.report.checks.find((candidate) => candidate.id === 'parent-down')
+    expect(check?.outcome).toBe('fail')
+    expect(check?.message).toContain('up but without carrier')
+    expect(run.exitCode).toBe(2)
+  })
+})
+
+describe.skipIf(labSkipped)('lab: parent removed', () => {
+  const {lab} = useScenario('parent-missing')
+
+  it('fails parent-missing for the network on eth2 and proposes eth1', async () => {
+    const run = await doctor(lab())
+    expect(outcomeOf(run, 'parent-missing', 'lan2')).toEqual(['fail'])
+    expect(run.report.checks.find((check) => check.id === 'parent-missing')?.fix?.commands.at(-1)).toContain('-o parent=eth1')
+    expect(run.exitCode).toBe(2)
+    expect(run.after).toEqual(run.before)
+  })
+
+  it('--network limits the report to that network', async () => {
+    const run = await doctor(lab(), ['--network', 'lan2'])
+    const networks = run.report.checks.map((check) => check.subject.network)
+    expect(new Set(networks)).toEqual(new Set(['lan2']))
+  })
+})
+
+describe.skipIf(labSkipped)('lab: what Docker itself refuses', () => {
+  const {lab} = useScenario('healthy')
+
+  it('rejects a gateway outside the subnet with its exact error', async () => {
+    const result = await lab().docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth1', '--subnet=192.168.77.0/24', '--gateway=192.168.99.1', 'bad'], {reject: false})
+    expect(result.exitCode).not.toBe(0)
+    expect(result.stderr).toContain('no matching subnet for gateway 192.168.99.1')
+  })
+
+  it('refuses a second macvlan network on the same parent (Engine 20.10; allowed from 27.1), and an overlapping pool first', async () => {
+    const overlapping = await lab().docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth1', '--subnet=192.168.77.128/25', 'second'], {reject: false})
+    expect(overlapping.stderr).toContain('Pool overlaps with other one on this address space')
+    const sameParent = await lab().docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth1', '--subnet=192.168.88.0/24', 'second'], {reject: false})
+    expect(sameParent.exitCode).not.toBe(0)
+    expect(sameParent.stderr).toMatch(/network dm-[0-9a-f]+ is already using parent interface eth1/)
+  })
+})
+
+describe.skipIf(labSkipped)('lab: duplicate MAC', () => {
+  const {lab} = useScenario('duplicate-mac')
+
+  it('leaves the second container in Created state, as the kernel refuses its MAC', async () => {
+    const result = await lab().macvlan(['collect', '-o', '-'])
+    const containers = JSON.parse(result.stdout).containers.data as Array<{name: string; status: string}>
+    expect(containers.map((container) => [container.name, container.status])).toEqual([
+      ['first', 'running'],
+      ['second', 'created'],
+    ])
+  })
+})

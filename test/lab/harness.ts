@@ -1,0 +1,73 @@
+/** vitest glue for the lab: a fresh lab per scenario, torn down even when the test fails. */
+import {execa} from 'execa'
+import {afterAll, beforeAll} from 'vitest'
+
+import {Lab, labUnavailableReason} from './lab.js'
+import {SCENARIOS, type ScenarioName} from './scenarios.js'
+
+const reason = await labUnavailableReason()
+if (reason) {
+  // CI must never silently skip the lab; a developer may opt out explicitly.
+  if (process.env.CI || process.env.MACVLAN_DOCTOR_SKIP_LAB !== '1') {
+    throw new Error(`the lab cannot be built here: ${reason}. Set MACVLAN_DOCTOR_SKIP_LAB=1 to skip the lab tests on a developer machine.`)
+  }
+  console.warn(`lab tests skipped: ${reason} (MACVLAN_DOCTOR_SKIP_LAB=1)`)
+}
+export const labSkipped = reason !== undefined
+
+/** What "the host was left exactly as it was" compares: links, addresses, routes of the lab host, and the machine's namespaces. */
+export async function hostState(lab: Lab) {
+  const json = async (args: string[]) => JSON.parse((await lab.host(['ip', '-j', ...args])).stdout)
+  const links = (await json(['-d', 'link', 'show'])).map((link: Record<string, unknown>) => ({
+    name: link.ifname,
+    flags: link.flags,
+    mtu: link.mtu,
+    address: link.address,
+    kind: (link.linkinfo as {info_kind?: string} | undefined)?.info_kind,
+  }))
+  const addresses = (await json(['addr', 'show'])).flatMap((link: {ifname: string; addr_info: Array<{local: string; prefixlen: number}>}) =>
+    link.addr_info.map((info) => `${link.ifname} ${info.local}/${info.prefixlen}`),
+  )
+  const routes = await json(['route', 'show', 'table', 'all'])
+  const namespaces = (await execa('ip', ['netns', 'list'])).stdout.split('\n').sort()
+  return {links, addresses, routes, namespaces}
+}
+
+/** Builds `scenario` in a fresh lab before the tests of the enclosing describe, and removes the lab after them. */
+export function useScenario(scenario: ScenarioName): {lab: () => Lab} {
+  let lab: Lab | undefined
+  beforeAll(async () => {
+    if (labSkipped) return
+    lab = await Lab.up()
+    await SCENARIOS[scenario].build(lab)
+  })
+  afterAll(async () => {
+    await lab?.down()
+  })
+  return {
+    lab: () => {
+      if (!lab) throw new Error('lab not built')
+      return lab
+    },
+  }
+}
+
+export interface DoctorRun {
+  exitCode: number
+  report: {status: string; checks: Array<{id: string; outcome: string; subject: Record<string, string>; message: string; fix?: {commands: string[]}}>}
+  before: Awaited<ReturnType<typeof hostState>>
+  after: Awaited<ReturnType<typeof hostState>>
+}
+
+/** `macvlan doctor --json` inside the lab host, with the host's state recorded before and after. */
+export async function doctor(lab: Lab, args: string[] = []): Promise<DoctorRun> {
+  const before = await hostState(lab)
+  const result = await lab.macvlan(['doctor', '--json', ...args])
+  const after = await hostState(lab)
+  if (!result.stdout.startsWith('{')) throw new Error(`doctor printed no JSON (exit ${result.exitCode}): ${result.stderr}`)
+  return {exitCode: result.exitCode ?? -1, report: JSON.parse(result.stdout), before, after}
+}
+
+export function outcomeOf(run: DoctorRun, id: string, network?: string): string[] {
+  return run.report.checks.filter((check) => check.id === id && (!network || check.subject.network === network)).map((check) => check.outcome)
+}

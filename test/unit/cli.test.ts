@@ -1,0 +1,122 @@
+/** The built `macvlan` binary, run as a user runs it: exit codes, one-line errors, clean stdout. Run `npm run build` first (npm test does). */
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {execa} from 'execa'
+import {describe, expect, it} from 'vitest'
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../../fixtures/snapshots/', import.meta.url))
+const NO_DOCKER = {DOCKER_HOST: 'unix:///nonexistent/docker.sock'}
+
+function macvlan(args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, [BIN, ...args], {reject: false, env: {NO_COLOR: '1', ...NO_DOCKER, ...env}, extendEnv: true})
+}
+
+describe('macvlan doctor --from (offline replay)', () => {
+  it('exits 0 with a clean table for the healthy lab host', async () => {
+    const result = await macvlan(['doctor', '--from', join(FIXTURES, 'healthy.json')])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('status: OK')
+    expect(result.stdout).toContain('replay of a snapshot taken')
+    expect(result.stdout).not.toContain('\u001B[')
+  })
+
+  it('exits 2 and shows the failure with its fix for a parent that is down, in table and JSON mode alike', async () => {
+    const table = await macvlan(['doctor', '--from', join(FIXTURES, 'parent-down.json')])
+    expect(table.exitCode).toBe(2)
+    expect(table.stdout).toMatch(/FAIL\s+│ parent-down/)
+    expect(table.stdout).toContain('$ ip link set eth1 up')
+    const json = await macvlan(['doctor', '--json', '--from', join(FIXTURES, 'parent-down.json')])
+    expect(json.exitCode).toBe(2)
+    const report = JSON.parse(json.stdout)
+    expect(report).toMatchObject({schemaVersion: 1, status: 'fail', tool: {name: 'macvlan-doctor'}, source: {kind: 'replay'}})
+    expect(report.checks).toContainEqual(expect.objectContaining({id: 'parent-down', code: 'MVD004', outcome: 'fail', subject: {network: 'lan', interface: 'eth1'}}))
+  })
+
+  it('limits the report to one network with --network, and refuses an unknown one', async () => {
+    const json = await macvlan(['doctor', '--json', '--network', 'lan', '--from', join(FIXTURES, 'healthy.json')])
+    expect(JSON.parse(json.stdout).checks.every((check: {subject: {network?: string}}) => check.subject.network === 'lan')).toBe(true)
+    const unknown = await macvlan(['doctor', '--network', 'nope', '--from', join(FIXTURES, 'healthy.json')])
+    expect(unknown.exitCode).toBe(3)
+    expect(unknown.stderr.trim()).toBe('macvlan: no macvlan or ipvlan network named nope — Networks found: lan.')
+  })
+
+  it('redacts addresses and container names with --redact', async () => {
+    const json = await macvlan(['doctor', '--json', '--redact', '--from', join(FIXTURES, 'parent-missing.json')])
+    expect(json.stdout).not.toMatch(/192\.168\.7[78]\.\d+|orphan/)
+    expect(JSON.parse(json.stdout).redacted).toBe(true)
+  })
+})
+
+describe('bad input and a broken environment', () => {
+  it('gives one line and exit 3 for a malformed snapshot, JSON on stdout under --json', async () => {
+    const table = await macvlan(['doctor', '--from', join(FIXTURES, '../../package.json')])
+    expect(table.exitCode).toBe(3)
+    expect(table.stderr.trim().split('\n')).toHaveLength(1)
+    expect(table.stderr).toMatch(/^macvlan: .*is not a macvlan-doctor snapshot \(no schemaVersion\) — Pass a file written by `macvlan collect -o FILE`\./)
+    const json = await macvlan(['doctor', '--json', '--from', '/nonexistent.json'])
+    expect(json.exitCode).toBe(3)
+    expect(JSON.parse(json.stdout)).toMatchObject({status: 'unknown', error: {code: 'snapshot-unreadable'}})
+  })
+
+  it('exits 3 for an unknown flag, with no stack trace', async () => {
+    const result = await macvlan(['doctor', '--frobnicate'])
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr).toMatch(/^macvlan: Nonexistent flag: --frobnicate — See macvlan doctor --help\./)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('reports an unreachable Docker daemon once, as status unknown, exit 3', async () => {
+    const result = await macvlan(['doctor', '--json'])
+    expect(result.exitCode).toBe(3)
+    const report = JSON.parse(result.stdout)
+    expect(report.status).toBe('unknown')
+    expect(report.collectionErrors).toContainEqual(expect.objectContaining({slice: 'networks', code: 'docker-unreachable'}))
+    const table = await macvlan(['doctor'])
+    expect(table.stdout.match(/could not collect/g)).toHaveLength(1)
+    expect(table.stdout).toContain('could not collect docker, networks, containers, containerViews: the Docker daemon is not reachable')
+  })
+
+  it('names the package to install when ip and docker are missing', async () => {
+    const result = await macvlan(['doctor'], {PATH: '/nonexistent'})
+    expect(result.exitCode).toBe(3)
+    expect(result.stdout).toContain('`ip` is not installed or not on PATH — Install iproute2.')
+    expect(result.stdout).toContain('the docker CLI is not installed or not on PATH — Install docker.io (Debian/Ubuntu) or docker-ce-cli.')
+  })
+})
+
+describe('macvlan collect, explain, rules', () => {
+  it('writes a snapshot that replays offline', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'mvd-cli-')), 'host.json')
+    const collected = await macvlan(['collect', '-o', out])
+    expect(collected.exitCode).toBe(0)
+    const snapshot = JSON.parse(readFileSync(out, 'utf8'))
+    expect(snapshot).toMatchObject({schemaVersion: 1, command: ['macvlan', 'collect', '-o', out], links: {data: expect.any(Array)}})
+    const replayed = await macvlan(['doctor', '--json', '--from', out])
+    expect(JSON.parse(replayed.stdout).source.kind).toBe('replay')
+  })
+
+  it('refuses to write into a missing directory with one line', async () => {
+    const result = await macvlan(['collect', '-o', '/nonexistent/dir/host.json'])
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr.trim()).toMatch(/^macvlan: cannot write \/nonexistent\/dir\/host\.json: .* — Choose a writable path with -o\.$/)
+  })
+
+  it('explains a rule by id or code, and lists all rules', async () => {
+    const byId = await macvlan(['explain', 'parent-down'])
+    expect(byId.stdout).toMatch(/^# parent-down/)
+    expect((await macvlan(['explain', 'mvd004'])).stdout).toBe(byId.stdout)
+    const unknown = await macvlan(['explain', 'nope'])
+    expect(unknown.exitCode).toBe(3)
+    const rules = JSON.parse((await macvlan(['rules', '--json'])).stdout)
+    expect(rules.map((rule: {id: string}) => rule.id)).toContain('parent-missing')
+  })
+
+  it('documents the exit codes in --help', async () => {
+    const help = await macvlan(['doctor', '--help'])
+    expect(help.exitCode).toBe(0)
+    expect(help.stdout).toContain('3  could not diagnose')
+  })
+})

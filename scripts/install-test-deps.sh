@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian/Ubuntu machine: the tools macvlan-doctor calls,
+# and the lab's real dockerd, DHCP server, switch (nftables) and busybox image source.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  iproute2 util-linux iputils-ping iputils-arping \
+  docker.io dnsmasq-base nftables busybox-static >/dev/null
+echo "test dependencies installed"

@@ -48,6 +48,9 @@ export async function collectNetworks(options: RunOptions): Promise<DockerNetwor
   }
   if (ids.size === 0) return []
   const networks = parseNetworks(await docker(['network', 'inspect', ...ids], options))
+  // A swarm network's --config-only template has driver "null", so the driver filter misses it.
+  const templates = [...new Set(networks.flatMap((network) => network.configFrom ?? []))].filter((name) => !networks.some((n) => n.name === name))
+  if (templates.length > 0) networks.push(...parseNetworks(await docker(['network', 'inspect', ...templates], options)))
   return networks.sort((a, b) => a.name.localeCompare(b.name))
 }
 

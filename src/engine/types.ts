@@ -44,11 +44,24 @@ export interface RuleMeta {
   severity: 'warn' | 'fail'
   /** Snapshot slices the rule reads; if one failed to collect the rule is skipped with that reason. */
   requires: SliceName[]
+  /** When this rule fails nothing else can be judged (macvlan cannot work here at all): the rest are not run. */
+  stopsOnFail?: boolean
 }
+
+/** What the operator told us that the host cannot (config file or flags). */
+export interface RuleSettings {
+  /** The LAN's DHCP pools, as `first-last` or CIDR, when the operator declares them. */
+  dhcpRanges: string[]
+  /** Distinct MACs on one parent above which mac-sprawl warns. */
+  macSprawlThreshold: number
+}
+
+export const DEFAULT_SETTINGS: RuleSettings = {dhcpRanges: [], macSprawlThreshold: 32}
 
 export interface RuleInput {
   snapshot: Snapshot
   model: HostModel
+  settings: RuleSettings
 }
 
 export interface Rule {

@@ -9,18 +9,37 @@ export function shellLine(words: readonly string[]): string {
   return words.map(shellWord).join(' ')
 }
 
+/** Recreating a network detaches its containers: stop them, remove it, create it again. */
+export function recreateNetworkCommands(l2: L2Network, containers: string[], changes: NetworkChanges = {}): string[] {
+  return [
+    ...(containers.length > 0 ? [shellLine(['docker', 'stop', ...containers])] : []),
+    shellLine(['docker', 'network', 'rm', l2.network.name]),
+    networkCreateCommand(l2, changes),
+  ]
+}
+
 /** The `docker network create` line that recreates `l2` as it is, with `changes` applied. */
-export function networkCreateCommand(l2: L2Network, changes: {parent?: string} = {}): string {
+export interface NetworkChanges {
+  parent?: string
+  ipRange?: string
+  aux?: Record<string, string>
+}
+
+export function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
   const words = ['docker', 'network', 'create', '-d', l2.driver]
   const parent = changes.parent ?? l2.parent
   if (parent) words.push('-o', `parent=${parent}`)
   if (l2.mode !== (l2.driver === 'ipvlan' ? 'l2' : 'bridge')) words.push('-o', `${l2.driver}_mode=${l2.mode}`)
-  for (const config of l2.ipam) {
+  l2.ipam.forEach((config, index) => {
+    // Changes apply to the first IPv4 pool: the one that lives on the LAN.
+    const changed = index === l2.ipam.findIndex((candidate) => !candidate.subnet.includes(':'))
     words.push(`--subnet=${config.subnet}`)
     if (config.gateway) words.push(`--gateway=${config.gateway}`)
-    if (config.ipRange) words.push(`--ip-range=${config.ipRange}`)
-    for (const [name, address] of Object.entries(config.auxAddresses)) words.push(`--aux-address=${name}=${address}`)
-  }
+    const ipRange = (changed && changes.ipRange) || config.ipRange
+    if (ipRange) words.push(`--ip-range=${ipRange}`)
+    const aux = {...config.auxAddresses, ...(changed ? changes.aux : {})}
+    for (const [name, address] of Object.entries(aux)) words.push(`--aux-address=${name}=${address}`)
+  })
   words.push(l2.network.name)
   return shellLine(words)
 }

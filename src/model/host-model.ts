@@ -1,15 +1,20 @@
+import {cidrContains, isIPv6} from './ip.js'
 import type {
   Address,
+  ContainerNetwork,
   ContainerView,
   DockerContainer,
   DockerNetwork,
   IpamConfig,
   Link,
+  Route,
   SliceData,
   SliceName,
   Snapshot,
   SysfsLink,
 } from '../snapshot/types.js'
+
+const SHIM_NAME = /shim|^mac|vhost/i
 
 /** Thrown when a rule reads a slice that was not collected; the engine turns it into a `skip`. */
 export class MissingSlice extends Error {
@@ -80,6 +85,35 @@ export class HostModel {
 
   containersOn(network: DockerNetwork): DockerContainer[] {
     return this.data('containers').filter((container) => container.networks.some((n) => n.networkId === network.id || n.name === network.name))
+  }
+
+  /** Each container attached to `network`, with its endpoint settings on that network. */
+  endpointsOf(network: DockerNetwork): Array<{container: DockerContainer; endpoint: ContainerNetwork}> {
+    return this.containersOn(network).flatMap((container) => {
+      const endpoint = container.networks.find((n) => n.networkId === network.id || n.name === network.name)
+      return endpoint ? [{container, endpoint}] : []
+    })
+  }
+
+  /** Host-side macvlan links on `parent`: shims, and anything else that puts a MAC on it. */
+  hostMacvlansOn(parent: string): Link[] {
+    return this.data('links').filter((link) => link.kind === 'macvlan' && link.parent === parent)
+  }
+
+  /** Host macvlans on `parent` that someone meant as a shim: they carry an address or a route, or are named like one. */
+  shimsOn(parent: string): Link[] {
+    const routes = this.data('routes')
+    return this.hostMacvlansOn(parent).filter(
+      (link) => this.addressesOf(link.name).length > 0 || routes.some((route) => route.dev === link.name && route.table === 'main' && !route.dst.includes(':')) || SHIM_NAME.test(link.name),
+    )
+  }
+
+  /** The main-table IPv4 route the kernel would pick for `address` (longest prefix, then lowest metric). */
+  routeTo(address: string): Route | undefined {
+    const candidates = this.data('routes').filter((route) => route.table === 'main' && route.type === 'unicast' && !isIPv6(route.dst === 'default' ? '0.0.0.0' : route.dst))
+    const matching = candidates.filter((route) => route.dst === 'default' || cidrContains(route.dst, address))
+    const prefix = (route: Route) => (route.dst === 'default' ? 0 : Number(route.dst.split('/')[1] ?? 32))
+    return matching.sort((a, b) => prefix(b) - prefix(a) || (a.metric ?? 0) - (b.metric ?? 0))[0]
   }
 
   containerView(container: DockerContainer): ContainerView | undefined {

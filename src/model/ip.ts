@@ -61,3 +61,20 @@ export function cidrsOverlap(a: string, b: string): boolean {
   if (!left || !right || isIPv6(a) !== isIPv6(b)) return false
   return cidrContains(a, right.getFirst().toString()) || cidrContains(b, left.getFirst().toString())
 }
+
+/** The highest address of `cidr` that is not in `taken` (skipping the broadcast address of a whole subnet). */
+export function highestFreeAddress(cidr: string, taken: ReadonlySet<string>, isWholeSubnet: boolean): string | undefined {
+  const range = parseCidr(cidr)
+  if (!range || isIPv6(cidr)) return undefined
+  let candidate = range.getLast()
+  if (isWholeSubnet) candidate = candidate.previousIPNumber()
+  for (let tries = 0; tries < 256 && range.getFirst().isLessThan(candidate); tries++) {
+    if (!taken.has(candidate.toString())) return candidate.toString()
+    candidate = candidate.previousIPNumber()
+  }
+  return undefined
+}
+
+export function addressCount(cidr: string): bigint {
+  return parseCidr(cidr)?.getSize() ?? 0n
+}

@@ -1,7 +1,20 @@
 /** Small snapshots for rule tests: `snapshot().withParent('eth0').withMacvlanNetwork({…}).build()`. */
-import {SNAPSHOT_SCHEMA_VERSION, type Address, type DockerContainer, type DockerNetwork, type Link, type Route, type Snapshot} from '../../src/snapshot/types.js'
+import {
+  SNAPSHOT_SCHEMA_VERSION,
+  type Address,
+  type ContainerView,
+  type DockerContainer,
+  type DockerEngine,
+  type DockerNetwork,
+  type FdbEntry,
+  type HostInfo,
+  type Link,
+  type Route,
+  type Snapshot,
+  type SysfsLink,
+} from '../../src/snapshot/types.js'
 
-const EMPTY_HOST = {
+const EMPTY_HOST: HostInfo = {
   hostname: 'node1',
   kernel: '6.1.0-18-amd64',
   virtualization: {type: 'none', source: 'test'},
@@ -88,6 +101,44 @@ export class SnapshotBuilder {
       publishedPorts: [],
       ...container,
     })
+    return this
+  }
+
+  withHost(host: Partial<HostInfo>): this {
+    this.value.host = {data: {...EMPTY_HOST, ...host}}
+    return this
+  }
+
+  withDocker(engine: Partial<DockerEngine>): this {
+    const current = this.value.docker
+    if ('data' in current) this.value.docker = {data: {...current.data, ...engine}}
+    return this
+  }
+
+  withSysfs(name: string, link: Partial<SysfsLink>): this {
+    const sysfs = this.value.sysfs
+    if ('data' in sysfs) sysfs.data[name] = {wireless: false, carrier: 1, speedMbps: 1000, bondSlave: false, bridgePort: false, ...link}
+    return this
+  }
+
+  withFdb(entries: FdbEntry[]): this {
+    const fdb = this.value.fdb
+    if ('data' in fdb) fdb.data.push(...entries)
+    return this
+  }
+
+  withAddress(ifname: string, cidr: string): this {
+    const [local, prefix] = cidr.split('/')
+    this.list('addresses').push({ifname, family: local?.includes(':') ? 'inet6' : 'inet', local: local ?? '', prefixlen: Number(prefix ?? 32), scope: 'global'})
+    return this
+  }
+
+  /** What `ip` shows inside a container (by name) that was added with withContainer. */
+  withView(containerName: string, view: Partial<ContainerView>): this {
+    const container = this.list('containers').find((candidate) => candidate.name === containerName)
+    const views = this.value.containerViews
+    if (!container || !('data' in views)) throw new Error(`no container ${containerName}`)
+    views.data[container.id] = {data: {links: [], addresses: [], routes: [], neighbours: [], ...view}}
     return this
   }
 

@@ -1,11 +1,17 @@
 /** The "bad"/"good" examples in docs/rules/*.md: a small JSON description of a host, turned into a snapshot. */
 import {readFileSync} from 'node:fs'
 
-import type {DockerContainer, Link, Route, Snapshot} from '../../src/snapshot/types.js'
+import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
 import {snapshot} from './builders.js'
 
 export interface HostExample {
+  host?: Partial<HostInfo>
+  docker?: Partial<DockerEngine>
   links?: Array<Partial<Link> & {name: string; address?: string}>
+  addresses?: Record<string, string[]>
+  sysfs?: Record<string, Partial<SysfsLink>>
+  fdb?: FdbEntry[]
+  views?: Record<string, Partial<ContainerView>>
   routes?: Array<Partial<Route> & {dst: string}>
   networks?: Array<Parameters<ReturnType<typeof snapshot>['withMacvlanNetwork']>[0]>
   containers?: Array<Partial<DockerContainer> & {name: string; network: string; ip?: string; mac?: string}>
@@ -23,9 +29,15 @@ export function docExamples(ruleId: string): DocExample[] {
 
 export function snapshotOf(host: HostExample): Snapshot {
   const builder = snapshot()
+  if (host.host) builder.withHost(host.host)
+  if (host.docker) builder.withDocker(host.docker)
   for (const {name, ...link} of host.links ?? []) builder.withParent(name, link)
+  for (const [ifname, cidrs] of Object.entries(host.addresses ?? {})) for (const cidr of cidrs) builder.withAddress(ifname, cidr)
+  for (const [name, sysfs] of Object.entries(host.sysfs ?? {})) builder.withSysfs(name, sysfs)
+  if (host.fdb) builder.withFdb(host.fdb)
   for (const route of host.routes ?? []) builder.withRoute(route)
   for (const network of host.networks ?? []) builder.withMacvlanNetwork(network)
   for (const {name, network, ...container} of host.containers ?? []) builder.withContainer(name, network, container)
+  for (const [name, view] of Object.entries(host.views ?? {})) builder.withView(name, view)
   return builder.build()
 }

@@ -23,6 +23,34 @@ describe.skipIf(labSkipped)('lab: healthy host', () => {
   })
 })
 
+describe.skipIf(labSkipped)('lab: host isolation', () => {
+  const {lab} = useScenario('host-isolation')
+
+  it('warns host-isolation, exit 1, and its shim commands really give the host a path', async () => {
+    const run = await doctor(lab())
+    expect(outcomeOf(run, 'host-isolation', 'lan')).toEqual(['warn'])
+    expect(run.exitCode).toBe(1)
+    expect(run.after).toEqual(run.before)
+    const commands = run.report.checks.find((check) => check.id === 'host-isolation')?.fix?.commands ?? []
+    for (const command of commands) await lab().host(command.split(' '))
+    expect((await lab().host(['ping', '-c1', '-W2', '192.168.77.192'], {reject: false})).exitCode).toBe(0)
+    const after = await doctor(lab())
+    expect(outcomeOf(after, 'host-isolation', 'lan')).toEqual(['pass'])
+    expect(outcomeOf(after, 'shim-incomplete', 'lan')).toEqual(['pass'])
+  })
+})
+
+describe.skipIf(labSkipped)('lab: shim without route', () => {
+  const {lab} = useScenario('shim-without-route')
+
+  it('fails shim-incomplete and asks only for the route', async () => {
+    const run = await doctor(lab())
+    expect(outcomeOf(run, 'shim-incomplete', 'lan')).toEqual(['fail'])
+    expect(run.report.checks.find((check) => check.id === 'shim-incomplete')?.fix?.commands).toEqual(['ip route add 192.168.77.192/27 dev lan-shim'])
+    expect(run.exitCode).toBe(2)
+  })
+})
+
 describe.skipIf(labSkipped)('lab: parent administratively down', () => {
   const {lab} = useScenario('parent-down')
 

@@ -1,0 +1,89 @@
+import type {Finding, Rule} from '../engine/types.js'
+import {recreateNetworkCommands, shellLine} from '../model/commands.js'
+import type {HostModel, L2Network} from '../model/host-model.js'
+import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
+import {noParent, notApplicable} from './common.js'
+
+export interface ShimPlan {
+  address: string
+  /** What to route through the shim: the ip-range, or each container's /32 when there is no range (never the whole LAN subnet). */
+  routes: string[]
+  /** False when the address is only free today: Docker must be told to keep it (--aux-address). */
+  reserved: boolean
+}
+
+/**
+ * The address and route a shim for `l2` should use: the network's aux address when it has one, otherwise the highest
+ * address of its range that nothing uses now (which then has to be reserved), and the ip-range (or subnet) to route.
+ */
+export function shimPlan(model: HostModel, l2: L2Network): ShimPlan | undefined {
+  const config = l2.ipam.find((candidate) => !candidate.subnet.includes(':'))
+  if (!config) return undefined
+  const range = config.ipRange ?? config.subnet
+  const containerIps = model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : []))
+  const hostAddresses = new Set(model.data('addresses').map((address) => address.local))
+  // A container holding one of the host's own addresses is ip-conflict's to report; routing it away would cut the host off.
+  const routes = config.ipRange ? [config.ipRange] : containerIps.filter((ip) => !hostAddresses.has(ip)).map((ip) => `${ip}/32`)
+  const aux = Object.values(config.auxAddresses).find((address) => cidrContains(range, address)) ?? Object.values(config.auxAddresses)[0]
+  if (aux) return {address: aux, routes, reserved: true}
+  const taken = new Set([...(config.gateway ? [config.gateway] : []), ...containerIps, ...hostAddresses])
+  const free = highestFreeAddress(range, taken, !config.ipRange)
+  return free ? {address: free, routes, reserved: false} : undefined
+}
+
+/** Interface names are at most 15 bytes. */
+export const shimName = (l2: L2Network) => `${l2.network.name.slice(0, 10)}-shim`
+
+export function shimCommands(model: HostModel, l2: L2Network, parent: string): string[] {
+  const plan = shimPlan(model, l2)
+  const shim = shimName(l2)
+  if (!plan) return [shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'])]
+  const commands = [
+    shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge']),
+    shellLine(['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim]),
+    shellLine(['ip', 'link', 'set', shim, 'up']),
+    ...plan.routes.map((route) => shellLine(['ip', 'route', 'add', route, 'dev', shim])),
+  ]
+  if (plan.reserved) return commands
+  const containers = model.containersOn(l2.network).map((container) => container.name)
+  return [...commands, `# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, containers, {aux: {shim: plan.address}})]
+}
+
+function judge(model: HostModel, l2: L2Network): Finding | undefined {
+  const subject = {network: l2.network.name, interface: l2.parent}
+  if (l2.driver !== 'macvlan') return undefined
+  if (!l2.parent) return noParent(subject)
+  if (!model.link(l2.parent)) return notApplicable(subject, `Parent ${l2.parent} does not exist: see parent-missing.`)
+  const addresses = model.endpointsOf(l2.network).flatMap(({container, endpoint}) => (endpoint.ipv4 ? [{container: container.name, ip: bareAddress(endpoint.ipv4)}] : []))
+  if (addresses.length === 0) return notApplicable(subject, 'No container on this network has an address yet.')
+  const shims = new Set(model.hostMacvlansOn(l2.parent).map((link) => link.name))
+  const paths = addresses.map(({container, ip}) => ({container, ip, route: model.routeTo(ip)}))
+  const isolated = paths.filter(({route}) => route?.dev === l2.parent)
+  const facts = {parent: l2.parent, shims: [...shims], paths: paths.map(({container, ip, route}) => ({container, ip, via: route?.dev ?? 'no route'}))}
+  const commands = [`ip route get ${isolated[0]?.ip ?? paths[0]?.ip}`, `ip -d link show type macvlan`]
+  if (isolated.length === 0) {
+    const viaShim = paths.every(({route}) => route?.dev && shims.has(route.dev))
+    return {
+      outcome: 'pass',
+      subject,
+      message: viaShim ? `The host reaches its containers through the shim ${paths[0]?.route?.dev}.` : 'The host reaches its containers through another interface, not through their parent.',
+      evidence: {facts, commands},
+    }
+  }
+  const unreachable = `The host cannot reach ${isolated.map(({container}) => container).join(', ')} (and they cannot reach the host): traffic to them leaves through their own parent ${l2.parent}, and macvlan does not pass frames between a parent and its children.`
+  if (shims.size > 0) {
+    return {outcome: 'warn', subject, message: `${unreachable} The shim ${[...shims].join(', ')} does not carry that traffic: see shim-incomplete for what it lacks.`, evidence: {facts, commands}}
+  }
+  return {
+    outcome: 'warn',
+    subject,
+    message: `${unreachable} Add a macvlan shim on the host.`,
+    evidence: {facts, commands},
+    fix: {summary: `Create a bridge-mode macvlan shim on ${l2.parent} with a reserved address and route the containers through it.`, commands: shimCommands(model, l2, l2.parent)},
+  }
+}
+
+export const hostIsolation: Rule = {
+  meta: {id: 'host-isolation', code: 'MVD001', title: 'The host can reach its macvlan containers', severity: 'warn', requires: ['links', 'routes', 'networks', 'containers']},
+  evaluate: ({model}) => model.l2Networks().flatMap((l2) => judge(model, l2) ?? []),
+}

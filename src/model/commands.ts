@@ -20,16 +20,21 @@ export function recreateNetworkCommands(l2: L2Network, containers: string[], cha
 
 /** The `docker network create` line that recreates `l2` as it is, with `changes` applied. */
 export interface NetworkChanges {
+  /** Switching driver drops the old driver's mode option (ipvlan defaults to l2). */
+  driver?: 'macvlan' | 'ipvlan'
   parent?: string
+  mode?: string
   ipRange?: string
   aux?: Record<string, string>
 }
 
 export function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
-  const words = ['docker', 'network', 'create', '-d', l2.driver]
+  const driver = changes.driver ?? l2.driver
+  const words = ['docker', 'network', 'create', '-d', driver]
   const parent = changes.parent ?? l2.parent
   if (parent) words.push('-o', `parent=${parent}`)
-  if (l2.mode !== (l2.driver === 'ipvlan' ? 'l2' : 'bridge')) words.push('-o', `${l2.driver}_mode=${l2.mode}`)
+  const mode = changes.mode ?? (driver === l2.driver ? l2.mode : undefined)
+  if (mode && mode !== (driver === 'ipvlan' ? 'l2' : 'bridge')) words.push('-o', `${driver}_mode=${mode}`)
   l2.ipam.forEach((config, index) => {
     // Changes apply to the first IPv4 pool: the one that lives on the LAN.
     const changed = index === l2.ipam.findIndex((candidate) => !candidate.subnet.includes(':'))

@@ -87,6 +87,10 @@ export class HostModel {
     return this.data('containers').filter((container) => container.networks.some((n) => n.networkId === network.id || n.name === network.name))
   }
 
+  containerNames(network: DockerNetwork): string[] {
+    return this.containersOn(network).map((container) => container.name)
+  }
+
   /** Each container attached to `network`, with its endpoint settings on that network. */
   endpointsOf(network: DockerNetwork): Array<{container: DockerContainer; endpoint: ContainerNetwork}> {
     return this.containersOn(network).flatMap((container) => {

@@ -45,7 +45,7 @@ export function shimCommands(model: HostModel, l2: L2Network, parent: string): s
     ...plan.routes.map((route) => shellLine(['ip', 'route', 'add', route, 'dev', shim])),
   ]
   if (plan.reserved) return commands
-  const containers = model.containersOn(l2.network).map((container) => container.name)
+  const containers = model.containerNames(l2.network)
   return [...commands, `# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, containers, {aux: {shim: plan.address}})]
 }
 

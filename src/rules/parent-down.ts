@@ -1,7 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import type {Link} from '../snapshot/types.js'
-import {noParent, notApplicable} from './common.js'
+import {onEachParent} from './common.js'
 
 /** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
 function downReason(link: Link): string | undefined {
@@ -11,17 +11,14 @@ function downReason(link: Link): string | undefined {
   return undefined
 }
 
-function judge(model: HostModel, l2: L2Network): Finding {
-  const subject = {network: l2.network.name, interface: l2.parent}
-  if (!l2.parent) return noParent(subject)
-  const parent = model.link(l2.parent)
-  if (!parent) return notApplicable(subject, `Parent ${l2.parent} does not exist: see parent-missing.`)
+function judge(model: HostModel, l2: L2Network, parent: Link): Finding {
+  const subject = {network: l2.network.name, interface: parent.name}
   const commands = [`ip -d link show dev ${parent.name}`, `cat /sys/class/net/${parent.name}/carrier`]
   const facts = {parent: parent.name, flags: parent.flags, operstate: parent.operstate}
   const reason = downReason(parent)
   if (!reason) return {outcome: 'pass', subject, message: `Parent ${parent.name} is up with carrier.`, evidence: {facts, commands}}
 
-  const containers = model.containersOn(l2.network).map((container) => container.name)
+  const containers = model.containerNames(l2.network)
   const lower = parent.parent ? model.link(parent.parent) : undefined
   const lowerReason = lower ? downReason(lower) : undefined
   const message = `Parent ${parent.name} is ${reason}${lower && lowerReason ? ` because its lower link ${lower.name} is ${lowerReason}` : ''}: all ${containers.length} container(s) on ${l2.network.name} are cut off, even from each other.`
@@ -40,5 +37,5 @@ function judge(model: HostModel, l2: L2Network): Finding {
 
 export const parentDown: Rule = {
   meta: {id: 'parent-down', code: 'MVD004', title: 'Parent interface is up', severity: 'fail', requires: ['links', 'networks', 'containers']},
-  evaluate: ({model}) => model.l2Networks().map((l2) => judge(model, l2)),
+  evaluate: ({model}) => onEachParent(model, (l2, parent) => judge(model, l2, parent)),
 }

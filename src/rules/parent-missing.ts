@@ -16,7 +16,7 @@ function judge(model: HostModel, l2: L2Network): Finding {
   const subject = {network: l2.network.name, interface: l2.parent}
   if (!l2.parent) return noParent(subject)
   const parent = model.link(l2.parent)
-  const containers = model.containersOn(l2.network).map((container) => container.name)
+  const containers = model.containerNames(l2.network)
   const commands = [`ip -d link show dev ${l2.parent}`, `docker network inspect ${l2.network.name} --format '{{.Options.parent}}'`]
   if (parent) {
     return {outcome: 'pass', subject, message: `Parent ${l2.parent} exists (ifindex ${parent.ifindex}).`, evidence: {facts: {parent: l2.parent, ifindex: parent.ifindex}, commands}}

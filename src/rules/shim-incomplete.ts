@@ -27,7 +27,7 @@ function problemsOf(model: HostModel, l2: L2Network, shim: Link): Array<{problem
   for (const {local} of addresses) {
     const allocatable = l2.ipam.find((config) => cidrContains(config.ipRange ?? config.subnet, local))
     if (allocatable && !reserved.has(local)) {
-      const containers = model.containersOn(l2.network).map((container) => container.name)
+      const containers = model.containerNames(l2.network)
       problems.push({problem: `uses ${local}, which Docker may give to a container (it is in ${allocatable.ipRange ?? allocatable.subnet} and not reserved)`, fix: recreateNetworkCommands(l2, containers, {aux: {shim: local}})})
     }
   }

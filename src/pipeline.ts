@@ -1,6 +1,7 @@
 import {collectSnapshot} from './collect/index.js'
 import {evaluateRules} from './engine/evaluate.js'
 import {buildReport, type Report} from './engine/report.js'
+import type {RuleSettings} from './engine/types.js'
 import {UserError} from './errors.js'
 import {TOOL} from './package-root.js'
 import {RULES} from './rules/index.js'
@@ -18,6 +19,7 @@ export interface DoctorOptions {
   concurrency: number
   command: string[]
   now: () => Date
+  settings: RuleSettings
 }
 
 export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'>): Promise<Snapshot> {
@@ -58,7 +60,7 @@ export function redactSnapshot(snapshot: Snapshot): Snapshot {
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
   const collected = await obtainSnapshot(options)
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
-  const checks = evaluateRules(RULES, snapshot)
+  const checks = evaluateRules(RULES, snapshot, options.settings)
   const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from)})
   if (!options.redact) return report
   return {...new Redactor(sensitiveNames(snapshot)).value(report), redacted: true}

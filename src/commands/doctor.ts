@@ -3,8 +3,18 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import type {Report} from '../engine/report.js'
 import {EXIT_CODES} from '../engine/status.js'
+import {DEFAULT_SETTINGS} from '../engine/types.js'
+import {UserError} from '../errors.js'
+import {intervalOf} from '../model/ip.js'
 import {runDoctor} from '../pipeline.js'
 import {renderTable} from '../render/table.js'
+
+function dhcpRanges(values: string[]): string[] {
+  for (const value of values) {
+    if (!intervalOf(value)) throw new UserError(`--dhcp-range ${value} is not an IPv4 range`, 'Write it as FIRST-LAST (192.168.1.100-192.168.1.199) or as a CIDR.', 3, 'usage')
+  }
+  return values
+}
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Diagnose the Docker macvlan networks on this host.'
@@ -28,6 +38,8 @@ Exit codes (Monitoring Plugins convention, the same with --json):
     from: Flags.string({description: 'Replay a snapshot saved by `macvlan collect` instead of collecting (offline, no probes). Use - for stdin.'}),
     redact: Flags.boolean({description: 'Replace MACs, IPs, the hostname and container names with consistent tokens.'}),
     verbose: Flags.boolean({char: 'v', description: 'Also list passing and not-applicable checks.'}),
+    'dhcp-range': Flags.string({description: "The LAN's DHCP pool, as FIRST-LAST or a CIDR (repeatable), when the DHCP probe cannot find it.", multiple: true}),
+    'mac-threshold': Flags.integer({description: 'Distinct MACs on one parent above which mac-sprawl warns.', default: DEFAULT_SETTINGS.macSprawlThreshold, min: 1}),
     timeout: Flags.integer({description: 'Time limit for each collection command, in milliseconds.', default: 5000, min: 100}),
     concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 8, min: 1}),
   }
@@ -42,6 +54,7 @@ Exit codes (Monitoring Plugins convention, the same with --json):
       concurrency: flags.concurrency,
       command: this.commandLine(),
       now: () => new Date(),
+      settings: {dhcpRanges: dhcpRanges(flags['dhcp-range'] ?? []), macSprawlThreshold: flags['mac-threshold']},
     })
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
     process.exitCode = EXIT_CODES[report.status]

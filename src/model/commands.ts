@@ -24,6 +24,8 @@ export interface NetworkChanges {
   driver?: 'macvlan' | 'ipvlan'
   parent?: string
   mode?: string
+  subnet?: string
+  gateway?: string
   ipRange?: string
   aux?: Record<string, string>
 }
@@ -38,8 +40,9 @@ export function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}
   l2.ipam.forEach((config, index) => {
     // Changes apply to the first IPv4 pool: the one that lives on the LAN.
     const changed = index === l2.ipam.findIndex((candidate) => !candidate.subnet.includes(':'))
-    words.push(`--subnet=${config.subnet}`)
-    if (config.gateway) words.push(`--gateway=${config.gateway}`)
+    words.push(`--subnet=${(changed && changes.subnet) || config.subnet}`)
+    const gateway = (changed && changes.gateway) || config.gateway
+    if (gateway) words.push(`--gateway=${gateway}`)
     const ipRange = (changed && changes.ipRange) || config.ipRange
     if (ipRange) words.push(`--ip-range=${ipRange}`)
     const aux = {...config.auxAddresses, ...(changed ? changes.aux : {})}

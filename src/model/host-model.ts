@@ -125,3 +125,8 @@ export class HostModel {
     return slice && 'data' in slice ? slice.data : undefined
   }
 }
+
+/** The IPv4 pools of a network, each with what Docker may allocate from it. */
+export function ipv4Pools(l2: L2Network): Array<IpamConfig & {allocatable: string}> {
+  return l2.ipam.filter((config) => !isIPv6(config.subnet)).map((config) => ({...config, allocatable: config.ipRange ?? config.subnet}))
+}

@@ -78,3 +78,67 @@ export function highestFreeAddress(cidr: string, taken: ReadonlySet<string>, isW
 export function addressCount(cidr: string): bigint {
   return parseCidr(cidr)?.getSize() ?? 0n
 }
+
+/** An inclusive IPv4 interval as numbers, from a CIDR, `first-last`, or one address. */
+export interface Interval {
+  first: bigint
+  last: bigint
+}
+
+export function ipv4Value(address: string): bigint | undefined {
+  const bare = bareAddress(address)
+  return !isIPv6(bare) && Validator.isValidIPv4String(bare)[0] ? IPv4.fromDecimalDottedString(bare).getValue() : undefined
+}
+
+export function ipv4Text(value: bigint): string {
+  return new IPv4(value).toString()
+}
+
+export function intervalOf(text: string): Interval | undefined {
+  const [from, to] = text.split('-').map((part) => part.trim())
+  if (from !== undefined && to !== undefined) {
+    const first = ipv4Value(from)
+    const last = ipv4Value(to)
+    return first !== undefined && last !== undefined && first <= last ? {first, last} : undefined
+  }
+  const range = text.includes('/') ? parseCidr(text) : undefined
+  if (range && !isIPv6(text)) return {first: range.getFirst().getValue(), last: range.getLast().getValue()}
+  const single = ipv4Value(text)
+  return single === undefined ? undefined : {first: single, last: single}
+}
+
+export function intervalText({first, last}: Interval): string {
+  return first === last ? ipv4Text(first) : `${ipv4Text(first)}-${ipv4Text(last)}`
+}
+
+/** The part two intervals share, or undefined. */
+export function intersection(a: Interval, b: Interval): Interval | undefined {
+  const first = a.first > b.first ? a.first : b.first
+  const last = a.last < b.last ? a.last : b.last
+  return first <= last ? {first, last} : undefined
+}
+
+/**
+ * An --ip-range for `subnet` that avoids every interval in `avoid` (DHCP pool, gateway, host, LAN devices): the highest
+ * aligned block of an eighth of the subnet (at most 256 addresses), or the smallest larger block that holds `needed`.
+ */
+export function suggestIpRange(subnet: string, avoid: Interval[], needed: number): string | undefined {
+  const range = parseCidr(subnet)
+  if (!range || isIPv6(subnet)) return undefined
+  const subnetPrefix = Number(range.toCidrString().split('/')[1])
+  let prefix = Math.min(Math.max(subnetPrefix + 3, 24), 29)
+  while (prefix > subnetPrefix && 1n << BigInt(32 - prefix) < BigInt(needed)) prefix--
+  const size = 1n << BigInt(32 - prefix)
+  for (let first = range.getLast().getValue() + 1n - size; first >= range.getFirst().getValue(); first -= size) {
+    const block = {first, last: first + size - 1n}
+    if (!avoid.some((interval) => intersection(interval, block))) return `${ipv4Text(first)}/${prefix}`
+  }
+  return undefined
+}
+
+/** The addresses two ranges (CIDR, `first-last` or one address) share, or undefined. */
+export function overlapOf(a: string, b: string): Interval | undefined {
+  const left = intervalOf(a)
+  const right = intervalOf(b)
+  return left && right ? intersection(left, right) : undefined
+}

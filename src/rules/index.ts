@@ -1,14 +1,22 @@
 import type {Rule} from '../engine/types.js'
 import {bridgeParent} from './bridge-parent.js'
+import {dhcpOverlap} from './dhcp-overlap.js'
+import {gatewayMissing} from './gateway-missing.js'
+import {gatewayOutsideSubnet} from './gateway-outside-subnet.js'
 import {hostIsolation} from './host-isolation.js'
+import {ipConflict} from './ip-conflict.js'
+import {ipamExhaustion} from './ipam-exhaustion.js'
 import {kernelSupport} from './kernel-support.js'
 import {macFiltered} from './mac-filtered.js'
 import {macvlanMode} from './macvlan-mode.js'
+import {noIpRange} from './no-ip-range.js'
 import {parentDown} from './parent-down.js'
 import {parentEnslaved} from './parent-enslaved.js'
 import {parentMissing} from './parent-missing.js'
+import {parentShared} from './parent-shared.js'
 import {portsIgnored} from './ports-ignored.js'
 import {shimIncomplete} from './shim-incomplete.js'
+import {subnetMismatch} from './subnet-mismatch.js'
 import {unsupportedPlatform} from './unsupported-platform.js'
 import {vlanParent} from './vlan-parent.js'
 import {wirelessParent} from './wireless-parent.js'
@@ -30,6 +38,14 @@ export const RULES: readonly Rule[] = [
   macFiltered,
   hostIsolation,
   shimIncomplete,
+  subnetMismatch,
+  gatewayOutsideSubnet,
+  gatewayMissing,
+  noIpRange,
+  dhcpOverlap,
+  ipConflict,
+  ipamExhaustion,
+  parentShared,
   macvlanMode,
   portsIgnored,
 ]

@@ -67,7 +67,7 @@ export class SnapshotBuilder {
     return this
   }
 
-  withMacvlanNetwork(network: {name: string; parent?: string; subnet?: string; gateway?: string; ipRange?: string; mode?: string; aux?: Record<string, string>} & Partial<DockerNetwork>): this {
+  withMacvlanNetwork(network: {name: string; parent?: string; subnet?: string; /** '' for none */ gateway?: string; ipRange?: string; mode?: string; aux?: Record<string, string>} & Partial<DockerNetwork>): this {
     const {name, parent, subnet = '192.168.1.0/24', gateway = '192.168.1.1', ipRange, mode, aux = {}, ...rest} = network
     const options: Record<string, string> = {}
     if (parent) options.parent = parent
@@ -81,7 +81,7 @@ export class SnapshotBuilder {
       enableIPv6: false,
       configOnly: false,
       options,
-      ipam: {driver: 'default', config: [{subnet, gateway, ...(ipRange ? {ipRange} : {}), auxAddresses: aux}]},
+      ipam: {driver: 'default', config: [{subnet, ...(gateway ? {gateway} : {}), ...(ipRange ? {ipRange} : {}), auxAddresses: aux}]},
       labelKeys: [],
       endpoints: [],
       ...rest,

@@ -1,10 +1,13 @@
 /** The "bad"/"good" examples in docs/rules/*.md: a small JSON description of a host, turned into a snapshot. */
 import {readFileSync} from 'node:fs'
 
+import type {RuleSettings} from '../../src/engine/types.js'
 import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
 import {snapshot} from './builders.js'
 
 export interface HostExample {
+  /** What the operator declared (flags or config file). */
+  settings?: Partial<RuleSettings>
   host?: Partial<HostInfo>
   docker?: Partial<DockerEngine>
   links?: Array<Partial<Link> & {name: string; address?: string}>

@@ -6,5 +6,6 @@ import {snapshotOf, type HostExample} from './examples.js'
 /** Runs one rule over a snapshot or a host example, as the engine would. */
 export function judge(rule: Rule, host: Snapshot | HostExample, settings: Partial<RuleSettings> = {}): CheckResult[] {
   const built = 'schemaVersion' in host ? (host as Snapshot) : snapshotOf(host as HostExample)
-  return evaluateRules([rule], built, {...DEFAULT_SETTINGS, ...settings})
+  const declared = 'schemaVersion' in host ? {} : (host as HostExample).settings
+  return evaluateRules([rule], built, {...DEFAULT_SETTINGS, ...declared, ...settings})
 }

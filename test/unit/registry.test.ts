@@ -2,9 +2,9 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
-import {evaluateRules} from '../../src/engine/evaluate.js'
 import {RULES} from '../../src/rules/index.js'
-import {docExamples, snapshotOf} from '../helpers/examples.js'
+import {docExamples} from '../helpers/examples.js'
+import {judge} from '../helpers/judge.js'
 
 const metas = RULES.map((rule) => rule.meta)
 
@@ -39,7 +39,7 @@ describe.each(RULES.map((rule) => [rule.meta.id, rule] as const))('docs/rules/%s
   })
 
   it.each(examples.map((example, index) => [index, example] as const))('example %i behaves as documented', (_index, example) => {
-    const outcomes = evaluateRules([rule], snapshotOf(example.host)).map((result) => result.outcome)
+    const outcomes = judge(rule, example.host).map((result) => result.outcome)
     if (example.kind === 'bad') expect(outcomes).toContain(rule.meta.severity)
     else expect(outcomes.every((outcome) => outcome === 'pass')).toBe(true)
   })

@@ -1,0 +1,74 @@
+import type {Finding, Rule} from '../engine/types.js'
+import type {HostModel, L2Network} from '../model/host-model.js'
+import {ipv4Pools} from '../model/host-model.js'
+import {bareAddress, highestFreeAddress} from '../model/ip.js'
+import {onEachParent} from './common.js'
+
+interface Owner {
+  what: string
+  mac?: string
+}
+
+/** Every IPv4 address on `parent`'s L2 that someone claims: containers of every network on it, Docker's gateways and aux addresses, the host. */
+function claimsOn(model: HostModel, parent: string): Map<string, Owner[]> {
+  const claims = new Map<string, Owner[]>()
+  const claim = (address: string, owner: Owner) => claims.set(address, [...(claims.get(address) ?? []), owner])
+  for (const l2 of model.l2Networks().filter((candidate) => candidate.parent === parent)) {
+    for (const {container, endpoint} of model.endpointsOf(l2.network)) if (endpoint.ipv4) claim(bareAddress(endpoint.ipv4), {what: `container ${container.name}`, mac: endpoint.mac})
+    for (const pool of ipv4Pools(l2)) {
+      if (pool.gateway) claim(pool.gateway, {what: `the gateway of ${l2.network.name}`})
+      for (const [name, address] of Object.entries(pool.auxAddresses)) claim(address, {what: `aux address "${name}" of ${l2.network.name}`})
+    }
+  }
+  const hostLinks = new Set([parent, ...model.hostMacvlansOn(parent).map((link) => link.name)])
+  for (const name of hostLinks) for (const address of model.addressesOf(name)) claim(address.local, {what: `the host (${name})`, mac: model.link(name)?.mac})
+  return claims
+}
+
+/** A gateway or aux address is meant to be someone else's: only containers and the host may not share. */
+const exclusive = (owner: Owner) => owner.what.startsWith('container') || owner.what.startsWith('the host')
+
+function judge(model: HostModel, l2: L2Network, parent: string): Finding {
+  const subject = {network: l2.network.name, interface: parent}
+  const claims = claimsOn(model, parent)
+  const mine = new Set(model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : [])))
+  const conflicts: string[] = []
+  for (const address of mine) {
+    const owners = claims.get(address) ?? []
+    if (owners.length > 1 && owners.filter(exclusive).length >= 1) conflicts.push(`${address} is claimed by ${owners.map((owner) => owner.what).join(' and ')}`)
+    const containerMac = owners.find((owner) => owner.what.startsWith('container'))?.mac
+    const neighbour = model.data('neighbours').find((entry) => entry.dst === address && entry.lladdr && entry.dev === parent)
+    if (neighbour?.lladdr && containerMac && neighbour.lladdr.toLowerCase() !== containerMac.toLowerCase()) {
+      conflicts.push(`${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
+    }
+  }
+  const evidence = {facts: {addresses: [...mine], conflicts}, commands: [`docker network inspect ${l2.network.name}`, `ip -br addr show`, `ip neigh show dev ${parent}`]}
+  if (conflicts.length === 0) return {outcome: 'pass', subject, message: 'No address of this network is claimed twice as far as the host can see (the ARP probe checks the LAN).', evidence}
+  return {
+    outcome: 'fail',
+    subject,
+    message: `Address conflict: ${conflicts.join('; ')}. Two devices with one address break both, intermittently.`,
+    evidence,
+    fix: {summary: 'Give the container another address, and keep Docker\'s range clear of the LAN with --ip-range and --aux-address (see no-ip-range).', commands: reassignCommands(model, l2, claims)},
+  }
+}
+
+/** Moves each conflicting container to the highest address of its network's range that nobody claims. */
+function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, Owner[]>): string[] {
+  const pool = ipv4Pools(l2)[0]
+  if (!pool) return []
+  const taken = new Set(claims.keys())
+  return model.endpointsOf(l2.network).flatMap(({container, endpoint}) => {
+    const address = endpoint.ipv4 ? bareAddress(endpoint.ipv4) : undefined
+    if (!address || (claims.get(address) ?? []).length < 2) return []
+    const free = highestFreeAddress(pool.allocatable, taken, !pool.ipRange)
+    if (!free) return []
+    taken.add(free)
+    return [`docker network disconnect ${l2.network.name} ${container.name}`, `docker network connect --ip ${free} ${l2.network.name} ${container.name}`]
+  })
+}
+
+export const ipConflict: Rule = {
+  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers']},
+  evaluate: ({model}) => onEachParent(model, (l2, parent) => judge(model, l2, parent.name)),
+}

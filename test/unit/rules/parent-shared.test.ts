@@ -1,0 +1,21 @@
+import {describe, expect, it} from 'vitest'
+
+import {parentShared} from '../../../src/rules/parent-shared.js'
+import {fixture} from '../../helpers/fixtures.js'
+import {judge} from '../../helpers/judge.js'
+
+describe('parent-shared', () => {
+  it('names the addresses two overlapping networks may both hand out', () => {
+    const [result] = judge(parentShared, {networks: [{name: 'a', parent: 'eth0', ipRange: '192.168.1.192/27'}, {name: 'b', parent: 'eth0', ipRange: '192.168.1.128/25'}]})
+    expect(result?.message).toBe('On eth0: a and b may both hand out 192.168.1.192-192.168.1.223: their IPAM does not know of each other.')
+  })
+
+  it('fails macvlan and ipvlan on one parent', () => {
+    const [result] = judge(parentShared, {networks: [{name: 'a', parent: 'eth0', ipRange: '192.168.1.192/27'}, {name: 'b', parent: 'eth0', driver: 'ipvlan', ipRange: '192.168.1.160/27'}]})
+    expect(result?.message).toContain('mix macvlan and ipvlan')
+  })
+
+  it('has nothing to judge with one network per parent (the lab)', () => {
+    expect(judge(parentShared, fixture('healthy'))[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
+  })
+})

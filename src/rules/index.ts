@@ -1,6 +1,8 @@
 import type {Rule} from '../engine/types.js'
 import {bridgeParent} from './bridge-parent.js'
+import {containerRoute} from './container-route.js'
 import {dhcpOverlap} from './dhcp-overlap.js'
+import {duplicateMac} from './duplicate-mac.js'
 import {gatewayMissing} from './gateway-missing.js'
 import {gatewayOutsideSubnet} from './gateway-outside-subnet.js'
 import {hostIsolation} from './host-isolation.js'
@@ -8,7 +10,9 @@ import {ipConflict} from './ip-conflict.js'
 import {ipamExhaustion} from './ipam-exhaustion.js'
 import {kernelSupport} from './kernel-support.js'
 import {macFiltered} from './mac-filtered.js'
+import {macSprawl} from './mac-sprawl.js'
 import {macvlanMode} from './macvlan-mode.js'
+import {mtuMismatch} from './mtu-mismatch.js'
 import {noIpRange} from './no-ip-range.js'
 import {parentDown} from './parent-down.js'
 import {parentEnslaved} from './parent-enslaved.js'
@@ -17,6 +21,7 @@ import {parentShared} from './parent-shared.js'
 import {portsIgnored} from './ports-ignored.js'
 import {shimIncomplete} from './shim-incomplete.js'
 import {subnetMismatch} from './subnet-mismatch.js'
+import {swarmScope} from './swarm-scope.js'
 import {unsupportedPlatform} from './unsupported-platform.js'
 import {vlanParent} from './vlan-parent.js'
 import {wirelessParent} from './wireless-parent.js'
@@ -46,7 +51,12 @@ export const RULES: readonly Rule[] = [
   ipConflict,
   ipamExhaustion,
   parentShared,
+  swarmScope,
+  macSprawl,
+  duplicateMac,
+  mtuMismatch,
   macvlanMode,
+  containerRoute,
   portsIgnored,
 ]
 

@@ -1,0 +1,26 @@
+import {describe, expect, it} from 'vitest'
+
+import {duplicateMac} from '../../../src/rules/duplicate-mac.js'
+import {fixture} from '../../helpers/fixtures.js'
+import {judge} from '../../helpers/judge.js'
+
+describe('duplicate-mac', () => {
+  it('fails the lab pair that asked for one MAC and names the container stuck in Created', () => {
+    const [result] = judge(duplicateMac, fixture('duplicate-mac'))
+    expect(result?.outcome).toBe('fail')
+    expect(result?.message).toContain('02:42:c0:a8:4d:99 is used by container first (running) and container second (created)')
+    expect(result?.message).toContain('so second cannot start')
+    expect(result?.fix?.commands).toEqual(['docker rm second   # then re-create it without --mac-address, or with a unique one'])
+  })
+
+  it('fails a container that takes the parent MAC, and a multicast MAC', () => {
+    const parentTaken = judge(duplicateMac, {links: [{name: 'eth0', mac: '52:54:00:12:34:56'}], networks: [{name: 'lan', parent: 'eth0'}], containers: [{name: 'web', network: 'lan', mac: '52:54:00:12:34:56'}]})[0]
+    expect(parentTaken?.message).toContain('is used by the parent eth0 (up) and container web (running)')
+    const multicast = judge(duplicateMac, {links: [{name: 'eth0'}], networks: [{name: 'lan', parent: 'eth0'}], containers: [{name: 'web', network: 'lan', mac: '03:00:00:00:00:01'}]})[0]
+    expect(multicast?.message).toContain('03:00:00:00:00:01, asked for by container web, is a multicast address')
+  })
+
+  it('passes the healthy lab', () => {
+    expect(judge(duplicateMac, fixture('healthy'))[0]?.outcome).toBe('pass')
+  })
+})

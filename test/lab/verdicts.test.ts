@@ -1,0 +1,35 @@
+/** Each broken lab host, built for real: the verdicts `macvlan doctor --json` must give, its exit code, and a host left as it was. */
+import {describe, expect, it} from 'vitest'
+
+import {doctor, labSkipped, outcomeOf, useScenario} from './harness.js'
+import type {ScenarioName} from './scenarios.js'
+
+interface Case {
+  scenario: ScenarioName
+  args?: string[]
+  verdicts: Record<string, string>
+  exitCode: number
+}
+
+const CASES: Case[] = [
+  {scenario: 'no-ip-range', verdicts: {'no-ip-range': 'warn', 'ip-conflict': 'fail', 'host-isolation': 'warn'}, exitCode: 2},
+  {scenario: 'dhcp-overlap', args: ['--dhcp-range', '192.168.77.180-192.168.77.230'], verdicts: {'dhcp-overlap': 'fail', 'no-ip-range': 'pass'}, exitCode: 2},
+  {scenario: 'private-mode', verdicts: {'macvlan-mode': 'warn'}, exitCode: 1},
+  {scenario: 'published-ports', verdicts: {'ports-ignored': 'warn'}, exitCode: 1},
+  {scenario: 'mac-sprawl', verdicts: {'mac-sprawl': 'warn', 'host-isolation': 'pass', 'shim-incomplete': 'pass'}, exitCode: 1},
+  {scenario: 'duplicate-mac', verdicts: {'duplicate-mac': 'fail'}, exitCode: 2},
+  {scenario: 'mtu-mismatch', verdicts: {'mtu-mismatch': 'warn'}, exitCode: 1},
+]
+
+for (const {scenario, args = [], verdicts, exitCode} of CASES) {
+  describe.skipIf(labSkipped)(`lab: ${scenario}`, () => {
+    const {lab} = useScenario(scenario)
+
+    it(`gives ${Object.entries(verdicts).map(([id, outcome]) => `${id}=${outcome}`).join(', ')} and exit ${exitCode}`, async () => {
+      const run = await doctor(lab(), args)
+      for (const [id, outcome] of Object.entries(verdicts)) expect(outcomeOf(run, id), id).toContain(outcome)
+      expect(run.exitCode).toBe(exitCode)
+      expect(run.after).toEqual(run.before)
+    })
+  })
+}

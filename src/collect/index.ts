@@ -1,6 +1,7 @@
 import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/types.js'
 import {collectContainers, collectContainerViews, collectEngine, collectNetworks} from './docker.js'
 import {toSlice, type RunOptions} from './exec.js'
+import {collectNetConfig} from './net-config.js'
 import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs} from './host.js'
 
 export interface CollectOptions {
@@ -27,7 +28,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     const containerViews = await after(containers, (found) => collectContainerViews(found, options.concurrency, run))
     return {docker, networks, containers, containerViews}
   })()
-  const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, dockerSlices] = await Promise.all([
+  const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, netConfig, dockerSlices] = await Promise.all([
     toSlice(() => collectHost(run)),
     toSlice(() => collectLinks(run)),
     toSlice(() => collectAddresses(run)),
@@ -36,6 +37,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     toSlice(() => collectFdb(run)),
     toSlice(() => collectBridgePorts(run)),
     toSlice(() => collectSysfs()),
+    toSlice(() => collectNetConfig(run)),
     dockerChain,
   ])
   return {
@@ -52,6 +54,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     fdb,
     bridgePorts,
     sysfs,
+    netConfig,
     ...dockerSlices,
   }
 }

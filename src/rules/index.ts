@@ -1,8 +1,10 @@
 import type {Rule} from '../engine/types.js'
+import {bootOrder} from './boot-order.js'
 import {bridgeParent} from './bridge-parent.js'
 import {containerRoute} from './container-route.js'
 import {dhcpOverlap} from './dhcp-overlap.js'
 import {duplicateMac} from './duplicate-mac.js'
+import {firewallBypass} from './firewall-bypass.js'
 import {gatewayMissing} from './gateway-missing.js'
 import {gatewayOutsideSubnet} from './gateway-outside-subnet.js'
 import {hostIsolation} from './host-isolation.js'
@@ -13,6 +15,7 @@ import {macFiltered} from './mac-filtered.js'
 import {macSprawl} from './mac-sprawl.js'
 import {macvlanMode} from './macvlan-mode.js'
 import {mtuMismatch} from './mtu-mismatch.js'
+import {nmInterference} from './nm-interference.js'
 import {noIpRange} from './no-ip-range.js'
 import {parentDown} from './parent-down.js'
 import {parentEnslaved} from './parent-enslaved.js'
@@ -43,6 +46,8 @@ export const RULES: readonly Rule[] = [
   macFiltered,
   hostIsolation,
   shimIncomplete,
+  bootOrder,
+  nmInterference,
   subnetMismatch,
   gatewayOutsideSubnet,
   gatewayMissing,
@@ -58,6 +63,7 @@ export const RULES: readonly Rule[] = [
   macvlanMode,
   containerRoute,
   portsIgnored,
+  firewallBypass,
 ]
 
 export function findRule(id: string): Rule | undefined {

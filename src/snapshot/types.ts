@@ -191,6 +191,20 @@ export interface ContainerView {
   neighbours: Neighbour[]
 }
 
+/** How the host's own configuration treats its links: who manages them and where they would come back from after a reboot. */
+export interface NetConfig {
+  /** systemd-networkd's state per interface (from /run/systemd/netif/links), when networkd runs. */
+  networkd: Record<string, {adminState?: string; networkFile?: string}>
+  /** NetworkManager's devices (`nmcli device status`), when it runs. */
+  networkManager: Array<{device: string; type: string; state: string; connection?: string}>
+  /** For each interface name, the configuration files that mention it (ifupdown, netplan, networkd, NetworkManager keyfiles, systemd units). */
+  mentions: Record<string, string[]>
+  /** `After=` of docker.service, when systemd is there. */
+  dockerUnitAfter?: string[]
+  /** `iptables -S DOCKER-USER`, when iptables and the chain exist. */
+  dockerUserRules?: string[]
+}
+
 export interface SnapshotSlices {
   host: Slice<HostInfo>
   links: Slice<Link[]>
@@ -200,6 +214,7 @@ export interface SnapshotSlices {
   fdb: Slice<FdbEntry[]>
   bridgePorts: Slice<BridgePort[]>
   sysfs: Slice<Record<string, SysfsLink>>
+  netConfig: Slice<NetConfig>
   docker: Slice<DockerEngine>
   networks: Slice<DockerNetwork[]>
   containers: Slice<DockerContainer[]>
@@ -218,6 +233,7 @@ export const SLICE_NAMES: readonly SliceName[] = [
   'fdb',
   'bridgePorts',
   'sysfs',
+  'netConfig',
   'docker',
   'networks',
   'containers',

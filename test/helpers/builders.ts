@@ -8,6 +8,7 @@ import {
   type DockerNetwork,
   type FdbEntry,
   type HostInfo,
+  type NetConfig,
   type Link,
   type Route,
   type Snapshot,
@@ -38,6 +39,7 @@ export class SnapshotBuilder {
     fdb: {data: []},
     bridgePorts: {data: []},
     sysfs: {data: {}},
+    netConfig: {data: {networkd: {}, networkManager: [], mentions: {}}},
     docker: {data: {serverVersion: '27.5.1', apiVersion: '1.47', os: 'linux', operatingSystem: 'Debian GNU/Linux 12 (bookworm)', rootless: false, desktop: false, swarm: 'inactive'}},
     networks: {data: []},
     containers: {data: []},
@@ -118,6 +120,12 @@ export class SnapshotBuilder {
   withSysfs(name: string, link: Partial<SysfsLink>): this {
     const sysfs = this.value.sysfs
     if ('data' in sysfs) sysfs.data[name] = {wireless: false, carrier: 1, speedMbps: 1000, bondSlave: false, bridgePort: false, ...link}
+    return this
+  }
+
+  withNetConfig(config: Partial<NetConfig>): this {
+    const current = this.value.netConfig
+    if ('data' in current) this.value.netConfig = {data: {...current.data, ...config}}
     return this
   }
 

@@ -2,7 +2,7 @@
 import {readFileSync} from 'node:fs'
 
 import type {RuleSettings} from '../../src/engine/types.js'
-import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
+import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, NetConfig, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
 import {snapshot} from './builders.js'
 
 export interface HostExample {
@@ -14,6 +14,7 @@ export interface HostExample {
   addresses?: Record<string, string[]>
   sysfs?: Record<string, Partial<SysfsLink>>
   fdb?: FdbEntry[]
+  netConfig?: Partial<NetConfig>
   views?: Record<string, Partial<ContainerView>>
   routes?: Array<Partial<Route> & {dst: string}>
   networks?: Array<Parameters<ReturnType<typeof snapshot>['withMacvlanNetwork']>[0]>
@@ -38,6 +39,7 @@ export function snapshotOf(host: HostExample): Snapshot {
   for (const [ifname, cidrs] of Object.entries(host.addresses ?? {})) for (const cidr of cidrs) builder.withAddress(ifname, cidr)
   for (const [name, sysfs] of Object.entries(host.sysfs ?? {})) builder.withSysfs(name, sysfs)
   if (host.fdb) builder.withFdb(host.fdb)
+  if (host.netConfig) builder.withNetConfig(host.netConfig)
   for (const route of host.routes ?? []) builder.withRoute(route)
   for (const network of host.networks ?? []) builder.withMacvlanNetwork(network)
   for (const {name, network, ...container} of host.containers ?? []) builder.withContainer(name, network, container)

@@ -72,6 +72,8 @@ export async function labUnavailableReason(): Promise<string | undefined> {
     const found = await sh('sh', ['-c', `command -v ${tool}`], {reject: false})
     if (found.exitCode !== 0) return `${tool} is not installed (bash .ci/run installs the lab's packages)`
   }
+  // The lab host gets its own /etc/systemd through a bind mount in a private mount namespace.
+  if (!existsSync('/etc/systemd')) return '/etc/systemd does not exist (install systemd)'
   const probe = `${PREFIX}probe-${randomBytes(3).toString('hex')}`
   const made = await sh('ip', ['netns', 'add', probe], {reject: false})
   if (made.exitCode !== 0) return `cannot create network namespaces: ${made.stderr}`
@@ -175,10 +177,23 @@ export class Lab {
     return execa(LAB_DOCKER, args, {reject: options.reject ?? true, env: {DOCKER_HOST: this.dockerHost}})
   }
 
-  /** Runs the built CLI inside the lab host exactly as a user would there: `macvlan ARGS` with DOCKER_HOST set. */
+  /** The lab host's own /etc/systemd (network files, units): scenarios write here, never to the machine's /etc. */
+  get etcSystemd() {
+    return join(this.state.dir, 'etc-systemd')
+  }
+
+  /**
+   * Runs the built CLI inside the lab host exactly as a user would there: `macvlan ARGS` with DOCKER_HOST set, in a
+   * private mount namespace where /etc/systemd is the lab host's own.
+   */
   macvlan(args: string[], options: {env?: Record<string, string>} = {}) {
+    mkdirSync(this.etcSystemd, {recursive: true})
     const env = Object.entries({DOCKER_HOST: this.dockerHost, ...options.env}).map(([key, value]) => `${key}=${value}`)
-    return execa('ip', ['netns', 'exec', this.hostNs, 'env', ...env, process.execPath, BIN, ...args], {reject: false, env: {NO_COLOR: '1'}})
+    const inPrivateEtc = `mount --bind "$0" /etc/systemd && exec "$@"`
+    return execa('ip', ['netns', 'exec', this.hostNs, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inPrivateEtc, this.etcSystemd, 'env', ...env, process.execPath, BIN, ...args], {
+      reject: false,
+      env: {NO_COLOR: '1'},
+    })
   }
 
   private async buildTopology(): Promise<void> {

@@ -1,4 +1,7 @@
 /** Broken (and healthy) macvlan hosts, built for real in a Lab. Building blocks compose: a scenario is a list of steps. */
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {IMAGE, LAN, type Lab} from './lab.js'
 
 export interface NetworkSpec {
@@ -40,9 +43,18 @@ export async function addContainer(lab: Lab, spec: ContainerSpec) {
   return lab.docker([...args, IMAGE, '/bin/sleep', '1000000'], {reject: false})
 }
 
+/** Writes systemd-networkd files for the shim into the lab host's /etc/systemd, as a careful admin would. */
+function persistShim(lab: Lab, name: string, address: string) {
+  const dir = join(lab.etcSystemd, 'network')
+  mkdirSync(dir, {recursive: true})
+  writeFileSync(join(dir, `${name}.netdev`), `[NetDev]\nName=${name}\nKind=macvlan\n\n[MACVLAN]\nMode=bridge\n`)
+  writeFileSync(join(dir, `${name}.network`), `[Match]\nName=${name}\n\n[Network]\nAddress=${address}/32\n\n[Route]\nDestination=${LAN.ipRange}\n`)
+}
+
 /** The host-side macvlan "shim" that gives the host a path to its containers. */
-export async function addShim(lab: Lab, options: {route?: boolean; mode?: string; address?: string; name?: string} = {}) {
+export async function addShim(lab: Lab, options: {route?: boolean; mode?: string; address?: string; name?: string; persist?: boolean} = {}) {
   const name = options.name ?? 'lan-shim'
+  if (options.persist) persistShim(lab, name, options.address ?? LAN.shimAddress)
   await lab.host(['ip', 'link', 'add', name, 'link', 'eth1', 'type', 'macvlan', 'mode', options.mode ?? 'bridge'])
   await lab.host(['ip', 'addr', 'add', `${options.address ?? LAN.shimAddress}/32`, 'dev', name])
   await lab.host(['ip', 'link', 'set', name, 'up'])
@@ -64,7 +76,15 @@ export interface Scenario {
 
 export const SCENARIOS = {
   healthy: {
-    description: 'ip-range above the DHCP pool, the shim address reserved with --aux-address, a working shim with its route, two running containers',
+    description: 'ip-range above the DHCP pool, the shim address reserved with --aux-address, a working shim with its route persisted in systemd-networkd files, two running containers',
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+      await addShim(lab, {persist: true})
+    },
+  },
+  'shim-not-persistent': {
+    description: 'the healthy host, except that the shim was made with ip commands only and is lost at the next reboot',
     async build(lab) {
       await createNetwork(lab, reservedNetwork)
       await twoContainers(lab)

@@ -19,6 +19,7 @@ const CASES: Case[] = [
   {scenario: 'mac-sprawl', verdicts: {'mac-sprawl': 'warn', 'host-isolation': 'pass', 'shim-incomplete': 'pass'}, exitCode: 1},
   {scenario: 'duplicate-mac', verdicts: {'duplicate-mac': 'fail'}, exitCode: 2},
   {scenario: 'mtu-mismatch', verdicts: {'mtu-mismatch': 'warn'}, exitCode: 1},
+  {scenario: 'shim-not-persistent', verdicts: {'boot-order': 'warn', 'host-isolation': 'pass', 'nm-interference': 'pass'}, exitCode: 1},
 ]
 
 for (const {scenario, args = [], verdicts, exitCode} of CASES) {

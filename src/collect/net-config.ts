@@ -1,0 +1,104 @@
+import {readdir, readFile, readlink, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import type {NetConfig} from '../snapshot/types.js'
+import {run, type RunOptions} from './exec.js'
+
+/** Where links are configured to come back at boot. Single files and directories whose files are read (each up to 256 KiB). */
+const CONFIG_PLACES = [
+  '/etc/network/interfaces',
+  '/etc/network/interfaces.d',
+  '/etc/netplan',
+  '/etc/systemd/network',
+  '/etc/NetworkManager/system-connections',
+  '/etc/systemd/system',
+  '/etc/networkd-dispatcher/routable.d',
+  '/etc/rc.local',
+]
+const MAX_CONFIG_BYTES = 256 * 1024
+
+async function configFiles(): Promise<Array<{path: string; text: string}>> {
+  const files: Array<{path: string; text: string}> = []
+  const read = async (path: string) => {
+    const info = await stat(path).catch(() => undefined)
+    if (!info?.isFile() || info.size > MAX_CONFIG_BYTES) return
+    const text = await readFile(path, 'utf8').catch(() => undefined)
+    if (text !== undefined) files.push({path, text})
+  }
+  for (const place of CONFIG_PLACES) {
+    const entries = await readdir(place).catch(() => undefined)
+    if (entries === undefined) await read(place)
+    else for (const entry of entries.sort()) await read(join(place, entry))
+  }
+  return files
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+async function networkdState(names: string[]): Promise<NetConfig['networkd']> {
+  const state: NetConfig['networkd'] = {}
+  if ((await readdir('/run/systemd/netif/links').catch(() => undefined)) === undefined) return state
+  for (const name of names) {
+    const ifindex = (await readFile(`/sys/class/net/${name}/ifindex`, 'utf8').catch(() => '')).trim()
+    const text = ifindex ? await readFile(`/run/systemd/netif/links/${ifindex}`, 'utf8').catch(() => undefined) : undefined
+    if (!text) continue
+    const field = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(text)?.[1]
+    state[name] = {adminState: field('ADMIN_STATE'), networkFile: field('NETWORK_FILE')}
+  }
+  return state
+}
+
+/** `nmcli -t` escapes ':' inside fields as '\:'. */
+function splitTerse(line: string): string[] {
+  return line.split(/(?<!\\):/).map((field) => field.replaceAll('\\:', ':'))
+}
+
+async function networkManagerDevices(options: RunOptions): Promise<NetConfig['networkManager']> {
+  if ((await stat('/run/NetworkManager').catch(() => undefined)) === undefined) return []
+  const out = await run('nmcli', ['-t', '-f', 'DEVICE,TYPE,STATE,CONNECTION', 'device', 'status'], options).catch(() => '')
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [device = '', type = '', state = '', connection = ''] = splitTerse(line)
+      return connection ? {device, type, state, connection} : {device, type, state}
+    })
+}
+
+async function dockerUnitAfter(options: RunOptions): Promise<string[] | undefined> {
+  const out = await run('systemctl', ['show', 'docker.service', '--property=After', '--value'], options).catch(() => undefined)
+  return out === undefined || out.trim() === '' ? undefined : out.trim().split(/\s+/)
+}
+
+async function dockerUserRules(options: RunOptions): Promise<string[] | undefined> {
+  const out = await run('iptables', ['-S', 'DOCKER-USER'], options).catch(() => undefined)
+  return out?.split('\n').filter(Boolean)
+}
+
+/** networkd and NetworkManager manage the init network namespace only: their state says nothing about another one's links. */
+async function inInitNetns(): Promise<boolean> {
+  const [own, init] = await Promise.all([readlink('/proc/self/ns/net').catch(() => 'self'), readlink('/proc/1/ns/net').catch(() => 'init')])
+  return own === init
+}
+
+export async function collectNetConfig(options: RunOptions): Promise<NetConfig> {
+  const names = (await readdir('/sys/class/net').catch(() => [] as string[])).filter((name) => name !== 'lo').sort()
+  const managed = await inInitNetns()
+  const [files, networkd, networkManager, after, userRules] = await Promise.all([
+    configFiles(),
+    managed ? networkdState(names) : {},
+    managed ? networkManagerDevices(options) : [],
+    dockerUnitAfter(options),
+    dockerUserRules(options),
+  ])
+  const mentions: Record<string, string[]> = {}
+  for (const name of names) {
+    const word = new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w-]|\\.\\w)`)
+    const found = files.filter((file) => word.test(file.text)).map((file) => file.path)
+    if (found.length > 0) mentions[name] = found
+  }
+  const config: NetConfig = {networkd, networkManager, mentions}
+  if (after) config.dockerUnitAfter = after
+  if (userRules) config.dockerUserRules = userRules
+  return config
+}

@@ -69,6 +69,13 @@ async function twoContainers(lab: Lab) {
   await addContainer(lab, {name: 'db'})
 }
 
+/** The reserved network with two containers and a shim built as `shim` says. */
+async function reservedWithShim(lab: Lab, shim: Parameters<typeof addShim>[1]) {
+  await createNetwork(lab, reservedNetwork)
+  await twoContainers(lab)
+  await addShim(lab, shim)
+}
+
 export interface Scenario {
   description: string
   build(lab: Lab): Promise<void>
@@ -77,19 +84,11 @@ export interface Scenario {
 export const SCENARIOS = {
   healthy: {
     description: 'ip-range above the DHCP pool, the shim address reserved with --aux-address, a working shim with its route persisted in systemd-networkd files, two running containers',
-    async build(lab) {
-      await createNetwork(lab, reservedNetwork)
-      await twoContainers(lab)
-      await addShim(lab, {persist: true})
-    },
+    build: (lab) => reservedWithShim(lab, {persist: true}),
   },
   'shim-not-persistent': {
     description: 'the healthy host, except that the shim was made with ip commands only and is lost at the next reboot',
-    async build(lab) {
-      await createNetwork(lab, reservedNetwork)
-      await twoContainers(lab)
-      await addShim(lab)
-    },
+    build: (lab) => reservedWithShim(lab, {}),
   },
   'host-isolation': {
     description: 'a reserved macvlan network with two running containers and no shim: the host cannot reach them',
@@ -100,11 +99,7 @@ export const SCENARIOS = {
   },
   'shim-without-route': {
     description: 'a shim with its address but no route to the container range',
-    async build(lab) {
-      await createNetwork(lab, reservedNetwork)
-      await twoContainers(lab)
-      await addShim(lab, {route: false})
-    },
+    build: (lab) => reservedWithShim(lab, {route: false, persist: true}),
   },
   'parent-down': {
     description: 'the healthy host, then the parent eth1 set administratively down',

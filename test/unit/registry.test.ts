@@ -44,3 +44,10 @@ describe.each(RULES.map((rule) => [rule.meta.id, rule] as const))('docs/rules/%s
     else expect(outcomes.every((outcome) => outcome === 'pass')).toBe(true)
   })
 })
+
+describe('the README', () => {
+  it('lists every rule with its code', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    for (const meta of metas) expect(readme).toContain(`| ${meta.code} | \`${meta.id}\` | ${meta.severity} |`)
+  })
+})

@@ -4,6 +4,8 @@ import {buildReport, type Report} from './engine/report.js'
 import type {RuleSettings} from './engine/types.js'
 import {UserError} from './errors.js'
 import {TOOL} from './package-root.js'
+import {HostModel} from './model/host-model.js'
+import {runProbes} from './probe/run.js'
 import {RULES} from './rules/index.js'
 import {loadSnapshot} from './snapshot/load.js'
 import {Redactor} from './snapshot/redact.js'
@@ -20,6 +22,8 @@ export interface DoctorOptions {
   command: string[]
   now: () => Date
   settings: RuleSettings
+  /** Probe settings, or undefined for --no-probe. */
+  probe?: {timeoutMs: number; dhcpSamples: number; dhcpTimeoutMs: number}
 }
 
 export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'>): Promise<Snapshot> {
@@ -56,12 +60,21 @@ export function redactSnapshot(snapshot: Snapshot): Snapshot {
   return {...new Redactor(sensitiveNames(snapshot)).value(snapshot), redacted: true}
 }
 
+/** Enough ICMP in flight that the probe phase lasts about one timeout even on a host with a hundred containers. */
+const PROBE_CONCURRENCY = 64
+
+/** Probes need the host, its links and Docker's view; without them there is nothing safe to aim at. */
+function canProbe(snapshot: Snapshot): boolean {
+  return (['host', 'links', 'addresses', 'networks', 'containers'] as const).every((slice) => 'data' in snapshot[slice])
+}
+
 /** collect (or replay) → rules → report. Redaction happens last so rules see real addresses. */
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
   const collected = await obtainSnapshot(options)
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
-  const checks = evaluateRules(RULES, snapshot, options.settings)
-  const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from)})
+  const probes = options.probe && !options.from && canProbe(snapshot) ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now}) : undefined
+  const checks = evaluateRules(RULES, snapshot, options.settings, probes)
+  const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from)}, probes)
   if (!options.redact) return report
   return {...new Redactor(sensitiveNames(snapshot)).value(report), redacted: true}
 }

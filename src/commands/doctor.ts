@@ -40,6 +40,10 @@ Exit codes (Monitoring Plugins convention, the same with --json):
     verbose: Flags.boolean({char: 'v', description: 'Also list passing and not-applicable checks.'}),
     'dhcp-range': Flags.string({description: "The LAN's DHCP pool, as FIRST-LAST or a CIDR (repeatable), when the DHCP probe cannot find it.", multiple: true}),
     'mac-threshold': Flags.integer({description: 'Distinct MACs on one parent above which mac-sprawl warns.', default: DEFAULT_SETTINGS.macSprawlThreshold, min: 1}),
+    'no-probe': Flags.boolean({description: 'Send no packets: judge from the collected facts only.'}),
+    'probe-timeout': Flags.integer({description: 'How long each probe waits for an answer, in milliseconds (the probe phase takes about this long).', default: 1000, min: 100}),
+    'dhcp-timeout': Flags.integer({description: 'How long to collect DHCP offers, in milliseconds (servers such as dnsmasq ping an address for ~3 s before offering it).', default: 5000, min: 100}),
+    'dhcp-samples': Flags.integer({description: 'Extra DHCPDISCOVERs from distinct throw-away MACs, to see more of the DHCP pool.', default: 0, min: 0, max: 16}),
     timeout: Flags.integer({description: 'Time limit for each collection command, in milliseconds.', default: 5000, min: 100}),
     concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 8, min: 1}),
   }
@@ -55,6 +59,7 @@ Exit codes (Monitoring Plugins convention, the same with --json):
       command: this.commandLine(),
       now: () => new Date(),
       settings: {dhcpRanges: dhcpRanges(flags['dhcp-range'] ?? []), macSprawlThreshold: flags['mac-threshold']},
+      probe: flags['no-probe'] ? undefined : {timeoutMs: flags['probe-timeout'], dhcpSamples: flags['dhcp-samples'], dhcpTimeoutMs: flags['dhcp-timeout']},
     })
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
     process.exitCode = EXIT_CODES[report.status]

@@ -1,6 +1,7 @@
 import {HostModel, MissingSlice} from '../model/host-model.js'
 import type {Snapshot} from '../snapshot/types.js'
-import {DEFAULT_SETTINGS, type CheckResult, type Finding, type Rule, type RuleSettings} from './types.js'
+import type {ProbeResults} from '../probe/types.js'
+import {DEFAULT_SETTINGS, type CheckResult, type Finding, type Rule, type RuleInput, type RuleSettings} from './types.js'
 
 export function docsPath(ruleId: string): string {
   return `docs/rules/${ruleId}.md`
@@ -19,28 +20,29 @@ function missingDataSkip(rule: Rule, reason: string): CheckResult {
  * Runs every rule over the snapshot, in registry order. A rule whose required slice failed is skipped
  * with that slice's reason; a rule that throws becomes an `error` result instead of ending the run.
  */
-export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settings: RuleSettings = DEFAULT_SETTINGS): CheckResult[] {
+export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settings: RuleSettings = DEFAULT_SETTINGS, probes?: ProbeResults): CheckResult[] {
   const model = new HostModel(snapshot)
   const results: CheckResult[] = []
   let stoppedBy: CheckResult | undefined
   for (const rule of rules) {
     const found = stoppedBy
       ? [resultOf(rule, {outcome: 'skip', skipKind: 'not-applicable', subject: {}, message: `Not checked: ${stoppedBy.message}`})]
-      : evaluateRule(rule, snapshot, model, settings)
+      : evaluateRule(rule, {snapshot, model, settings, probes})
     if (rule.meta.stopsOnFail) stoppedBy ??= found.find((result) => result.outcome === 'fail')
     results.push(...found)
   }
   return results
 }
 
-function evaluateRule(rule: Rule, snapshot: Snapshot, model: HostModel, settings: RuleSettings): CheckResult[] {
+function evaluateRule(rule: Rule, input: RuleInput): CheckResult[] {
+  const {snapshot} = input
   const failed = rule.meta.requires.find((name) => 'error' in snapshot[name])
   if (failed) {
     const slice = snapshot[failed]
     return [missingDataSkip(rule, 'error' in slice ? `${failed} could not be collected (${slice.error.message})` : failed)]
   }
   try {
-    const findings = rule.evaluate({snapshot, model, settings})
+    const findings = rule.evaluate(input)
     if (findings.length === 0) {
       return [resultOf(rule, {outcome: 'skip', skipKind: 'not-applicable', subject: {}, message: 'Nothing to check: no macvlan network this rule applies to.'})]
     }

@@ -1,4 +1,5 @@
 import {SLICE_NAMES, sliceData, type CollectError, type SliceName, type Snapshot} from '../snapshot/types.js'
+import type {ProbeResults} from '../probe/types.js'
 import {overallStatus, type Status} from './status.js'
 import type {CheckResult, Outcome} from './types.js'
 
@@ -25,6 +26,8 @@ export interface Report {
   checks: CheckResult[]
   /** Slices that could not be collected, with what to do about it. */
   collectionErrors: Array<{slice: SliceName} & CollectError>
+  /** Every packet the probes sent and what came back; absent with --no-probe or on replay. */
+  probes?: ProbeResults
   /** True when addresses, MACs and names were replaced with tokens. */
   redacted: boolean
 }
@@ -36,7 +39,7 @@ export interface ReportContext {
   replay: boolean
 }
 
-export function buildReport(snapshot: Snapshot, checks: CheckResult[], context: ReportContext): Report {
+export function buildReport(snapshot: Snapshot, checks: CheckResult[], context: ReportContext, probes?: ProbeResults): Report {
   const host = sliceData(snapshot.host)
   const docker = sliceData(snapshot.docker)
   const counts: Record<Outcome, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
@@ -75,6 +78,7 @@ export function buildReport(snapshot: Snapshot, checks: CheckResult[], context: 
     counts,
     checks,
     collectionErrors,
+    ...(probes ? {probes} : {}),
     redacted: snapshot.redacted,
   }
 }

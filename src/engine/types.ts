@@ -1,4 +1,5 @@
 import type {HostModel} from '../model/host-model.js'
+import type {ProbeResults} from '../probe/types.js'
 import type {SliceName, Snapshot} from '../snapshot/types.js'
 
 export type Outcome = 'pass' | 'warn' | 'fail' | 'skip' | 'error'
@@ -62,6 +63,8 @@ export interface RuleInput {
   snapshot: Snapshot
   model: HostModel
   settings: RuleSettings
+  /** What the probes proved; absent with --no-probe and when replaying a snapshot. */
+  probes?: ProbeResults
 }
 
 export interface Rule {

@@ -1,0 +1,143 @@
+import {fileURLToPath} from 'node:url'
+import {execa} from 'execa'
+
+import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
+import type {HostModel} from '../model/host-model.js'
+import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
+import {planProbes, type IcmpProbe, type ScratchProbe} from './plan.js'
+import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
+import type {DhcpOffer, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
+
+export interface ProbeOptions {
+  timeoutMs: number
+  concurrency: number
+  /** Extra DHCPDISCOVERs from distinct MACs, to see more of the pool. */
+  dhcpSamples: number
+  /** How long to collect OFFERs: servers ping a candidate address before offering it, which takes a second or more. */
+  dhcpTimeoutMs: number
+  now: () => Date
+}
+
+const DHCP_SCRIPT = fileURLToPath(new URL('./dhcp-discover.js', import.meta.url))
+
+async function exec(command: string[], timeoutMs: number) {
+  const [file = '', ...args] = command
+  return execa(file, args, {reject: false, timeout: timeoutMs, env: {LC_ALL: 'C'}, stdin: 'ignore'})
+}
+
+const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)))
+
+async function icmpProbe(probe: IcmpProbe, model: HostModel, timeoutMs: number): Promise<ProbeRecord> {
+  const enter = probe.namespacePath ? ['nsenter', `--net=${probe.namespacePath}`] : []
+  const ping = [...enter, 'ping', '-n', '-c', '1', '-W', seconds(timeoutMs), probe.target]
+  const result = await exec(ping, timeoutMs + 1000)
+  const neigh = await exec([...enter, 'ip', '-j', 'neigh', 'show', probe.target], timeoutMs)
+  const entries = (() => {
+    try {
+      return JSON.parse(neigh.stdout || '[]') as Array<{dev?: string}>
+    } catch {
+      return []
+    }
+  })()
+  const device = entries[0]?.dev
+  const record: ProbeRecord = {
+    purpose: probe.purpose,
+    kind: 'icmp',
+    from: {namespace: probe.fromName, ...(device ? {interface: device} : {}), ...(!probe.namespacePath && device && model.link(device)?.mac ? {mac: model.link(device)?.mac} : {})},
+    target: probe.target,
+    network: probe.network,
+    ...(probe.container ? {container: probe.container} : {}),
+    outcome: result.exitCode === 0 ? 'reply' : result.exitCode === 1 ? 'no-reply' : 'error',
+    l2: neighbourResolved(entries) ? 'resolved' : 'unresolved',
+    command: ping.join(' '),
+  }
+  const rtt = pingRtt(result.stdout)
+  if (rtt !== undefined) record.rttMs = rtt
+  if (record.outcome === 'error') record.detail = String(result.stderr || result.shortMessage).split('\n')[0]
+  return record
+}
+
+function arpRecord(purpose: ProbeRecord['purpose'], from: ProbeRecord['from'], target: string, command: string[], output: {stdout: string; exitCode?: number}): ProbeRecord {
+  const replies = arpingReplies(output.stdout)
+  return {purpose, kind: 'arp', from, target, outcome: replies.length > 0 ? 'reply' : output.exitCode === 1 || output.exitCode === 0 ? 'no-reply' : 'error', replies, command: command.join(' ')}
+}
+
+/** ARP from the throw-away MAC (sender 0.0.0.0, so no cache learns anything) to `target`, collecting every answer. */
+async function scratchArp(scratch: Scratch, purpose: ProbeRecord['purpose'], target: string, timeoutMs: number, network?: string): Promise<ProbeRecord> {
+  const command = ['ip', 'netns', 'exec', scratch.namespace, 'arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', scratch.interface, target]
+  const record = arpRecord(purpose, {namespace: 'probe', interface: scratch.interface, mac: scratch.mac}, target, command, await exec(command, timeoutMs + 1000))
+  return network ? {...record, network} : record
+}
+
+async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number): Promise<ProbeRecord> {
+  const macs = [scratch.mac, ...Array.from({length: samples}, throwAwayMac)]
+  const command = ['ip', 'netns', 'exec', scratch.namespace, process.execPath, DHCP_SCRIPT, String(timeoutMs), ...macs]
+  const result = await exec(command, timeoutMs + 2000)
+  const offers = result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as DhcpOffer & {mac: string})
+    .map(({mac: _mac, ...offer}) => offer)
+  return {
+    purpose: 'dhcp-discover',
+    kind: 'dhcp',
+    from: {namespace: 'probe', interface: scratch.interface, mac: scratch.mac},
+    target: '255.255.255.255:67',
+    outcome: result.exitCode !== 0 ? 'error' : offers.length > 0 ? 'reply' : 'no-reply',
+    offers,
+    ...(result.exitCode !== 0 ? {detail: String(result.stderr).split('\n')[0]} : {}),
+    command: `DHCPDISCOVER from ${macs.length} MAC(s) on ${scratch.interface}, offers collected for ${timeoutMs} ms, never REQUEST`,
+  }
+}
+
+async function scratchProbes(plan: ScratchProbe, options: ProbeOptions): Promise<ProbeRecord[]> {
+  const hostArp = async (): Promise<ProbeRecord[]> => {
+    if (!plan.gateway) return []
+    const command = ['arping', '-c', '2', '-w', seconds(options.timeoutMs), '-s', '0.0.0.0', '-I', plan.parent, plan.gateway]
+    return [arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000))]
+  }
+  const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, options.dhcpTimeoutMs) + 1000, async (scratch) => {
+    const gateway = plan.gateway ? [scratchArp(scratch, 'mac-filter-scratch', plan.gateway, options.timeoutMs)] : []
+    const owners = [...new Map(plan.owners.map((owner) => [owner.address, owner])).values()].map((owner) => scratchArp(scratch, 'address-owners', owner.address, options.timeoutMs, owner.network))
+    return Promise.all([...gateway, ...owners, dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)])
+  })
+  const [host, scratch] = await Promise.all([hostArp(), fromScratch])
+  return [...host, ...scratch]
+}
+
+/** Why a kind of probe cannot run here, with what to install or how to run; empty when it can. */
+function missingFor(model: HostModel): {icmp: ProbeSkip[]; containers: ProbeSkip[]; scratch: ProbeSkip[]} {
+  const host = model.data('host')
+  const tool = (name: string): ProbeSkip[] => (host.tools[name] ? [] : [{probe: name, reason: `${name} is not installed`, hint: `Install ${PACKAGE_OF[name] ?? name}.`}])
+  const root: ProbeSkip[] = host.privileges.uid === 0 ? [] : [{probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).'}]
+  const admin: ProbeSkip[] = host.privileges.capNetAdmin ? [] : [{probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).'}]
+  return {icmp: tool('ping'), containers: [...tool('ping'), ...tool('nsenter'), ...root], scratch: [...tool('arping'), ...admin, ...root]}
+}
+
+/** Sends every planned probe, all at once up to `concurrency`, so the phase takes about one probe timeout whatever the count. */
+export async function runProbes(model: HostModel, options: ProbeOptions): Promise<ProbeResults> {
+  const started = options.now()
+  const plan = planProbes(model)
+  const missing = missingFor(model)
+  const skipped = [...plan.skipped]
+  const groups = [
+    {probes: plan.icmp.filter((probe) => !probe.namespacePath), missing: missing.icmp},
+    {probes: plan.icmp.filter((probe) => probe.namespacePath), missing: missing.containers},
+  ]
+  for (const group of groups) if (group.probes.length > 0) skipped.push(...group.missing)
+  const runnable = groups.flatMap((group) => (group.missing.length === 0 ? group.probes : []))
+  if (plan.scratch.length > 0) skipped.push(...missing.scratch)
+  const scratchPlans = missing.scratch.length === 0 ? plan.scratch : []
+  const [icmp, scratch] = await Promise.all([
+    mapLimit(runnable, options.concurrency, (probe) => icmpProbe(probe, model, options.timeoutMs)),
+    Promise.all(scratchPlans.map((scratchPlan) => scratchProbes(scratchPlan, options).catch((error: Error): ProbeRecord[] => {
+      skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: error.message})
+      return []
+    }))),
+  ])
+  return {startedAt: started.toISOString(), durationMs: options.now().getTime() - started.getTime(), timeoutMs: options.timeoutMs, records: [...icmp, ...scratch.flat()], skipped: dedupe(skipped)}
+}
+
+function dedupe(skips: ProbeSkip[]): ProbeSkip[] {
+  return [...new Map(skips.map((skip) => [`${skip.probe}:${skip.reason}`, skip])).values()]
+}

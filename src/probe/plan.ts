@@ -56,7 +56,9 @@ export function planProbes(model: HostModel): ProbePlan {
     const gateway = pools.find((pool) => pool.gateway && inNetwork(pool.gateway))?.gateway
     const hostAddresses = [l2.parent, ...model.hostMacvlansOn(l2.parent).map((link) => link.name)].flatMap((name) => model.addressesOf(name).map((address) => address.local)).filter(inNetwork)
 
-    for (const {container, ip} of running) icmp.push({purpose: 'host-to-container', fromName: 'host', target: ip, network, container: container.name})
+    // A container holding one of the host's own addresses would seem to answer from the host itself: ip-conflict reports it.
+    const ownAddresses = new Set(model.data('addresses').map((address) => address.local))
+    for (const {container, ip} of running) if (!ownAddresses.has(ip)) icmp.push({purpose: 'host-to-container', fromName: 'host', target: ip, network, container: container.name})
     if (gateway) icmp.push({purpose: 'host-to-gateway', fromName: 'host', target: gateway, network})
     for (const [index, {container, ip}] of running.entries()) {
       const from = {namespacePath: namespacePathOf(container), fromName: container.name, network, container: container.name}

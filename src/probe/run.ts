@@ -66,7 +66,7 @@ function arpRecord(purpose: ProbeRecord['purpose'], from: ProbeRecord['from'], t
 async function scratchArp(scratch: Scratch, purpose: ProbeRecord['purpose'], target: string, timeoutMs: number, network?: string): Promise<ProbeRecord> {
   const command = ['ip', 'netns', 'exec', scratch.namespace, 'arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', scratch.interface, target]
   const record = arpRecord(purpose, {namespace: 'probe', interface: scratch.interface, mac: scratch.mac}, target, command, await exec(command, timeoutMs + 1000))
-  return network ? {...record, network} : record
+  return {...record, parent: scratch.parent, ...(network ? {network} : {})}
 }
 
 async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number): Promise<ProbeRecord> {
@@ -81,6 +81,7 @@ async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number
   return {
     purpose: 'dhcp-discover',
     kind: 'dhcp',
+    parent: scratch.parent,
     from: {namespace: 'probe', interface: scratch.interface, mac: scratch.mac},
     target: '255.255.255.255:67',
     outcome: result.exitCode !== 0 ? 'error' : offers.length > 0 ? 'reply' : 'no-reply',
@@ -94,7 +95,7 @@ async function scratchProbes(plan: ScratchProbe, options: ProbeOptions): Promise
   const hostArp = async (): Promise<ProbeRecord[]> => {
     if (!plan.gateway) return []
     const command = ['arping', '-c', '2', '-w', seconds(options.timeoutMs), '-s', '0.0.0.0', '-I', plan.parent, plan.gateway]
-    return [arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000))]
+    return [{...arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000)), parent: plan.parent}]
   }
   const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, options.dhcpTimeoutMs) + 1000, async (scratch) => {
     const gateway = plan.gateway ? [scratchArp(scratch, 'mac-filter-scratch', plan.gateway, options.timeoutMs)] : []

@@ -25,6 +25,8 @@ export interface ProbeRecord {
   /** Where the packet left from: the host, a container (by name) or the throw-away probe namespace. */
   from: {namespace: string; interface?: string; mac?: string}
   target: string
+  /** The parent link the packet went out on, for probes sent from the host side of a parent. */
+  parent?: string
   network?: string
   container?: string
   outcome: 'reply' | 'no-reply' | 'error'

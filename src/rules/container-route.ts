@@ -1,9 +1,10 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
+import {describe, probeFacts, recordsFor} from './probe-evidence.js'
 
 export const containerRoute: Rule = {
   meta: {id: 'container-route', code: 'MVD028', title: 'Containers route through their macvlan gateway', severity: 'warn', requires: ['networks', 'containers', 'containerViews']},
-  evaluate: ({model}) =>
+  evaluate: ({model, probes}) =>
     model.l2Networks().flatMap((l2) =>
       model.endpointsOf(l2.network).flatMap(({container, endpoint}): Finding[] => {
         const view = model.containerView(container)
@@ -21,7 +22,29 @@ export const containerRoute: Rule = {
           if (route.gateway && !onLink.some((cidr) => cidrContains(cidr, route.gateway ?? ''))) problems.push(`has a default route via ${route.gateway}, which is on none of its subnets`)
         }
         if (defaults.length > 1) problems.push(`has ${defaults.length} default routes (${evidence.facts.defaultRoutes.join(', ')}): traffic leaves through whichever wins, not necessarily ${device}`)
-        if (problems.length === 0) return [{outcome: 'pass', subject, message: `${container.name} routes off its subnet via ${defaults[0]?.gateway ?? 'no gateway (internal network)'}.`, evidence}]
+        const probed = [...recordsFor(probes, 'container-to-gateway', {container: container.name, network: l2.network.name}), ...recordsFor(probes, 'container-to-peer', {container: container.name, network: l2.network.name})]
+        const unreachable = probed.filter((record) => record.outcome !== 'reply')
+        if (probed.length > 0) Object.assign(evidence.facts, probeFacts(probed))
+        if (unreachable.length > 0) {
+          return [
+            {
+              outcome: 'fail',
+              subject,
+              message: `${container.name} cannot reach ${unreachable.map((record) => (record.purpose === 'container-to-gateway' ? `its gateway ${record.target}` : `its peer ${record.target}`)).join(' or ')}: ${unreachable.map(describe).join('; ')}.${problems.length > 0 ? ` It also ${problems.join('; ')}.` : ''}`,
+              evidence,
+              fix: {
+                summary: unreachable.some((record) => record.l2 === 'unresolved')
+                  ? 'No ARP answer means its frames are not getting through: see parent-down and mac-filtered (a hypervisor or switch dropping extra MACs), and macvlan-mode for peers.'
+                  : 'ARP works but ICMP gets no answer: the target filters ICMP, or routing beyond it is broken.',
+                commands: [],
+              },
+            },
+          ]
+        }
+        if (problems.length === 0) {
+          const proof = probed.length > 0 ? ` Proven: ${probed.map(describe).join('; ')}.` : ''
+          return [{outcome: 'pass', subject, message: `${container.name} routes off its subnet via ${defaults[0]?.gateway ?? 'no gateway (internal network)'}.${proof}`, evidence}]
+        }
         return [
           {
             outcome: 'warn',

@@ -2,7 +2,9 @@ import type {Finding, Rule} from '../engine/types.js'
 import {recreateNetworkCommands, shellLine} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
+import type {ProbeResults} from '../probe/types.js'
 import {noParent, notApplicable} from './common.js'
+import {describe, probeFacts, recordsFor} from './probe-evidence.js'
 
 export interface ShimPlan {
   address: string
@@ -49,6 +51,22 @@ export function shimCommands(model: HostModel, l2: L2Network, parent: string): s
   return [...commands, `# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, containers, {aux: {shim: plan.address}})]
 }
 
+/** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
+function withProbes(finding: Finding, l2: L2Network, probes: ProbeResults | undefined): Finding {
+  const records = recordsFor(probes, 'host-to-container', {network: l2.network.name})
+  if (records.length === 0 || finding.outcome === 'skip') return finding
+  const failed = records.filter((record) => record.outcome !== 'reply')
+  const evidence = {facts: {...finding.evidence?.facts, ...probeFacts(records)}, commands: finding.evidence?.commands ?? []}
+  if (failed.length === 0) {
+    return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describe).join('; ')}).`, evidence}
+  }
+  const proof = `Confirmed by probes: ${failed.map(describe).join('; ')}.`
+  if (finding.outcome === 'pass') {
+    return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof} See shim-incomplete.`, evidence}
+  }
+  return {...finding, message: `${finding.message} ${proof}`, evidence}
+}
+
 function judge(model: HostModel, l2: L2Network): Finding | undefined {
   const subject = {network: l2.network.name, interface: l2.parent}
   if (l2.driver !== 'macvlan') return undefined
@@ -85,5 +103,9 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
 
 export const hostIsolation: Rule = {
   meta: {id: 'host-isolation', code: 'MVD001', title: 'The host can reach its macvlan containers', severity: 'warn', requires: ['links', 'routes', 'networks', 'containers']},
-  evaluate: ({model}) => model.l2Networks().flatMap((l2) => judge(model, l2) ?? []),
+  evaluate: ({model, probes}) =>
+    model.l2Networks().flatMap((l2) => {
+      const finding = judge(model, l2)
+      return finding ? [withProbes(finding, l2, probes)] : []
+    }),
 }

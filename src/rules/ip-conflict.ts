@@ -2,7 +2,9 @@ import type {Finding, Rule} from '../engine/types.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {bareAddress, highestFreeAddress} from '../model/ip.js'
+import type {ProbeResults} from '../probe/types.js'
 import {onEachParent} from './common.js'
+import {probeFacts, recordsFor} from './probe-evidence.js'
 
 interface Owner {
   what: string
@@ -28,39 +30,60 @@ function claimsOn(model: HostModel, parent: string): Map<string, Owner[]> {
 /** A gateway or aux address is meant to be someone else's: only containers and the host may not share. */
 const exclusive = (owner: Owner) => owner.what.startsWith('container') || owner.what.startsWith('the host')
 
-function judge(model: HostModel, l2: L2Network, parent: string): Finding {
+function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeResults | undefined): Finding {
   const subject = {network: l2.network.name, interface: parent}
   const claims = claimsOn(model, parent)
   const mine = new Set(model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : [])))
-  const conflicts: string[] = []
+  const conflicts = new Map<string, string>()
   for (const address of mine) {
     const owners = claims.get(address) ?? []
-    if (owners.length > 1 && owners.filter(exclusive).length >= 1) conflicts.push(`${address} is claimed by ${owners.map((owner) => owner.what).join(' and ')}`)
+    if (owners.length > 1 && owners.filter(exclusive).length >= 1) conflicts.set(address, `${address} is claimed by ${owners.map((owner) => owner.what).join(' and ')}`)
     const containerMac = owners.find((owner) => owner.what.startsWith('container'))?.mac
     const neighbour = model.data('neighbours').find((entry) => entry.dst === address && entry.lladdr && entry.dev === parent)
     if (neighbour?.lladdr && containerMac && neighbour.lladdr.toLowerCase() !== containerMac.toLowerCase()) {
-      conflicts.push(`${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
+      conflicts.set(address, `${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
     }
   }
-  const evidence = {facts: {addresses: [...mine], conflicts}, commands: [`docker network inspect ${l2.network.name}`, `ip -br addr show`, `ip neigh show dev ${parent}`]}
-  if (conflicts.length === 0) return {outcome: 'pass', subject, message: 'No address of this network is claimed twice as far as the host can see (the ARP probe checks the LAN).', evidence}
+  const answered = recordsFor(probes, 'address-owners', {network: l2.network.name})
+  // With the kernel's default arp_ignore=0 every host interface on the L2 answers for every host address (ARP flux):
+  // several host MACs answering for a host address is the same device, not a conflict.
+  const hostMacs = new Set(model.data('links').flatMap((link) => (link.mac ? [link.mac.toLowerCase()] : [])))
+  for (const record of answered) {
+    const claimants = claims.get(record.target) ?? []
+    const hostOwned = claimants.some((owner) => owner.what.startsWith('the host'))
+    const macs = (record.replies ?? []).map((reply) => reply.mac).filter((mac) => !(hostOwned && hostMacs.has(mac)))
+    if (macs.length === 0) continue
+    const expected = new Set(claimants.flatMap((owner) => (owner.mac ? [owner.mac.toLowerCase()] : [])))
+    const strangers = macs.filter((mac) => !expected.has(mac))
+    const who = claimants.map((owner) => owner.what).join(' and ') || 'Docker'
+    if (macs.length > 1) conflicts.set(record.target, `${record.target} (${who}) is answered by ${macs.length} MACs: ${macs.join(', ')}`)
+    else if (strangers.length > 0) conflicts.set(record.target, `${record.target} (${who}) is answered by ${strangers.join(', ')}, ${expected.size > 0 ? 'not by its own MAC' : 'a LAN device using an address Docker reserved'}`)
+  }
+  const evidence = {
+    facts: {addresses: [...mine], conflicts: [...conflicts.values()], ...(answered.length > 0 ? probeFacts(answered) : {})},
+    commands: [`docker network inspect ${l2.network.name}`, `ip -br addr show`, `ip neigh show dev ${parent}`, ...new Set(answered.map((record) => record.command))],
+  }
+  if (conflicts.size === 0) {
+    const message = answered.length > 0 ? `Proven: each of the ${answered.length} addresses Docker owns here answered ARP from one MAC at most.` : 'No address of this network is claimed twice as far as the host can see (the ARP probe checks the LAN).'
+    return {outcome: 'pass', subject, message, evidence}
+  }
   return {
     outcome: 'fail',
     subject,
-    message: `Address conflict: ${conflicts.join('; ')}. Two devices with one address break both, intermittently.`,
+    message: `Address conflict: ${[...conflicts.values()].join('; ')}. Two devices with one address break both, intermittently.`,
     evidence,
-    fix: {summary: 'Give the container another address, and keep Docker\'s range clear of the LAN with --ip-range and --aux-address (see no-ip-range).', commands: reassignCommands(model, l2, claims)},
+    fix: {summary: 'Give the container another address, and keep Docker\'s range clear of the LAN with --ip-range and --aux-address (see no-ip-range).', commands: reassignCommands(model, l2, claims, new Set(conflicts.keys()))},
   }
 }
 
 /** Moves each conflicting container to the highest address of its network's range that nobody claims. */
-function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, Owner[]>): string[] {
+function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, Owner[]>, conflicted: Set<string>): string[] {
   const pool = ipv4Pools(l2)[0]
   if (!pool) return []
   const taken = new Set(claims.keys())
   return model.endpointsOf(l2.network).flatMap(({container, endpoint}) => {
     const address = endpoint.ipv4 ? bareAddress(endpoint.ipv4) : undefined
-    if (!address || (claims.get(address) ?? []).length < 2) return []
+    if (!address || !conflicted.has(address)) return []
     const free = highestFreeAddress(pool.allocatable, taken, !pool.ipRange)
     if (!free) return []
     taken.add(free)
@@ -70,5 +93,5 @@ function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, O
 
 export const ipConflict: Rule = {
   meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers']},
-  evaluate: ({model}) => onEachParent(model, (l2, parent) => judge(model, l2, parent.name)),
+  evaluate: ({model, probes}) => onEachParent(model, (l2, parent) => judge(model, l2, parent.name, probes)),
 }

@@ -1,4 +1,6 @@
-import type {Rule} from '../engine/types.js'
+import type {Finding, Rule} from '../engine/types.js'
+import type {ProbeResults} from '../probe/types.js'
+import {probeFacts, recordsFor} from './probe-evidence.js'
 
 /** What drops frames from MACs it did not assign, per `systemd-detect-virt` name, and the setting that allows them. */
 const PLATFORMS: Record<string, {name: string; setting: string; commands: string[]}> = {
@@ -29,12 +31,39 @@ const PLATFORMS: Record<string, {name: string; setting: string; commands: string
   'unknown-hypervisor': {name: 'a hypervisor', setting: 'Most virtual switches drop frames from MACs they did not assign: allow promiscuous mode / forged transmits / MAC spoofing on the VM\'s NIC.', commands: []},
 }
 
+const GENERIC_FIX = {
+  summary: 'Something upstream drops frames from MACs it does not know: allow extra MACs there (hypervisor: promiscuous mode / forged transmits / MAC spoofing; switch: raise or disable port security on this port), or use ipvlan.',
+  commands: [] as string[],
+}
+
+/** The throw-away MAC against the host's own, ARPing the same gateway: only the source MAC differs. */
+function proven(parent: string, probes: ProbeResults | undefined, platform: (typeof PLATFORMS)[string] | undefined): Finding | undefined {
+  const host = recordsFor(probes, 'mac-filter-host').find((record) => record.parent === parent)
+  const scratch = recordsFor(probes, 'mac-filter-scratch').find((record) => record.parent === parent)
+  if (!host || !scratch || host.outcome !== 'reply') return undefined
+  const subject = {interface: parent}
+  const evidence = {facts: {parent, throwAwayMac: scratch.from.mac, gateway: host.target, ...probeFacts([host, scratch])}, commands: [...new Set([host.command, scratch.command])]}
+  if (scratch.outcome === 'reply') {
+    return {outcome: 'pass', subject, message: `Proven: the gateway ${host.target} answered ARP from the throw-away MAC ${scratch.from.mac} on ${parent} as it answers the host: frames from extra MACs get through.`, evidence}
+  }
+  return {
+    outcome: 'fail',
+    subject,
+    message: `Frames from extra MACs are dropped upstream of ${parent}: the gateway ${host.target} answers ARP from the host's own MAC but not from the throw-away MAC ${scratch.from.mac}. Containers on ${parent} reach nothing beyond the host.`,
+    evidence,
+    fix: platform ? {summary: platform.setting, commands: platform.commands} : GENERIC_FIX,
+  }
+}
+
 export const macFiltered: Rule = {
   meta: {id: 'mac-filtered', code: 'MVD008', title: 'No hypervisor or cloud drops the containers\' MACs', severity: 'warn', requires: ['host', 'networks']},
-  evaluate: ({model}) => {
+  evaluate: ({model, probes}) => {
     if (model.macvlanNetworks().length === 0) return []
     const {virtualization} = model.data('host')
     const platform = PLATFORMS[virtualization.type]
+    const parents = [...new Set(model.macvlanNetworks().flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
+    const probed = parents.flatMap((parent) => proven(parent, probes, platform) ?? [])
+    if (probed.length > 0) return probed
     const subject = {}
     const evidence = {facts: {virtualization: virtualization.type, detectedBy: virtualization.source}, commands: ['systemd-detect-virt', 'cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name']}
     if (!platform) {

@@ -136,10 +136,10 @@ export const SCENARIOS = {
     },
   },
   'dhcp-overlap': {
-    description: "the router's DHCP pool (.180-.230) overlaps Docker's ip-range (.192/27)",
+    description: "the router's DHCP pool (.200-.220) lies inside Docker's ip-range (.192/27), so every offer proves the overlap",
     async build(lab) {
       await lab.stopDhcp()
-      await lab.startDhcp(['192.168.77.180', '192.168.77.230'])
+      await lab.startDhcp(['192.168.77.200', '192.168.77.220'])
       await createNetwork(lab, reservedNetwork)
       await twoContainers(lab)
     },

@@ -5,13 +5,13 @@ import {fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
 describe('dhcp-overlap', () => {
-  it('fails the lab host whose dnsmasq pool (.180-.230) overlaps the .192/27 range, naming the shared addresses', () => {
-    const [result] = judge(dhcpOverlap, fixture('dhcp-overlap'), {dhcpRanges: ['192.168.77.180-192.168.77.230']})
+  it('fails the lab host whose dnsmasq pool (.200-.220) lies inside the .192/27 range, naming the shared addresses', () => {
+    const [result] = judge(dhcpOverlap, fixture('dhcp-overlap'), {dhcpRanges: ['192.168.77.200-192.168.77.220']})
     expect(result?.outcome).toBe('fail')
-    expect(result?.message).toContain('Docker may hand out 192.168.77.192-192.168.77.223')
+    expect(result?.message).toContain('Docker may hand out 192.168.77.200-192.168.77.220')
     expect(result?.fix?.commands.at(-1)).toMatch(/--ip-range=192\.168\.77\.(\d+)\/\d+ /)
     const range = /--ip-range=([\d./]+)/.exec(result?.fix?.commands.at(-1) ?? '')?.[1] ?? ''
-    expect(judge(dhcpOverlap, fixture('dhcp-overlap'), {dhcpRanges: ['192.168.77.180-192.168.77.230']})[0]?.fix?.summary).toContain(range)
+    expect(judge(dhcpOverlap, fixture('dhcp-overlap'), {dhcpRanges: ['192.168.77.200-192.168.77.220']})[0]?.fix?.summary).toContain(range)
   })
 
   it('accepts a CIDR pool and passes the healthy lab pool (.100-.150)', () => {

@@ -1,0 +1,80 @@
+/** The probes against real hosts: what they prove, what they leave behind (nothing), and that they stop in time. */
+import {spawn} from 'node:child_process'
+import {execa} from 'execa'
+import {describe, expect, it} from 'vitest'
+
+import {doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
+
+describe.skipIf(labSkipped)('probes: healthy host', () => {
+  const {lab} = useScenario('healthy')
+
+  it('proves every path, lists every packet with its interface, and leaves no probe namespace behind', async () => {
+    const run = await doctor(lab())
+    expect(run.report.status).toBe('ok')
+    const records = (run.report as unknown as {probes: {records: Array<{purpose: string; outcome: string; from: {interface?: string}}>}}).probes.records
+    expect(new Set(records.map((record) => record.purpose))).toEqual(
+      new Set(['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer', 'mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']),
+    )
+    expect(records.filter((record) => record.purpose !== 'dhcp-discover').every((record) => record.outcome === 'reply')).toBe(true)
+    expect(records.filter((record) => record.purpose === 'host-to-container').every((record) => record.from.interface === 'lan-shim')).toBe(true)
+    expect(run.report.checks.find((check) => check.id === 'host-isolation')?.message).toMatch(/^Proven: the host reached db, web/)
+    expect(run.report.checks.find((check) => check.id === 'mac-filtered')?.message).toMatch(/^Proven: the gateway 192.168.77.1 answered ARP from the throw-away MAC/)
+    expect(run.report.checks.find((check) => check.id === 'dhcp-overlap')?.message).toMatch(/The DHCP server offered 192\.168\.77\.1\d\d, outside Docker's range/)
+    expect(run.after).toEqual(run.before)
+  })
+
+  it('sends nothing with --no-probe', async () => {
+    const run = await doctor(lab(), ['--no-probe'])
+    expect((run.report as unknown as {probes?: unknown}).probes).toBeUndefined()
+  })
+
+  it('removes the throw-away namespace when killed mid-probe', async () => {
+    const before = await hostState(lab())
+    const child = spawn('ip', ['netns', 'exec', lab().hostNs, 'env', `DOCKER_HOST=${lab().dockerHost}`, process.execPath, 'bin/run.js', 'doctor', '--json', '--dhcp-timeout', '10000'], {stdio: 'ignore'})
+    const deadline = Date.now() + 8000
+    while (Date.now() < deadline && !(await execa('ip', ['netns', 'list'])).stdout.includes('mvd-probe-')) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await execa('ip', ['netns', 'list'])).stdout).toContain('mvd-probe-')
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(143)
+    expect(await hostState(lab())).toEqual(before)
+  })
+})
+
+describe.skipIf(labSkipped)('probes: upstream MAC filtering', () => {
+  const {lab} = useScenario('mac-filtered')
+
+  it('fails mac-filtered (the throw-away MAC gets no ARP answer, the host does), and containers cannot reach the gateway at L2', async () => {
+    const run = await doctor(lab())
+    expect(outcomeOf(run, 'mac-filtered')).toEqual(['fail'])
+    expect(run.report.checks.find((check) => check.id === 'mac-filtered')?.message).toContain('Frames from extra MACs are dropped upstream of eth1')
+    const route = run.report.checks.filter((check) => check.id === 'container-route')
+    expect(route.map((check) => check.outcome)).toEqual(['fail', 'fail'])
+    expect(route[0]?.message).toContain('no reply (L2: ARP unresolved')
+    expect(outcomeOf(run, 'host-isolation')).toEqual(['pass'])
+    expect(run.exitCode).toBe(2)
+  })
+})
+
+describe.skipIf(labSkipped)('probes: a LAN device holds a container address', () => {
+  const {lab} = useScenario('ip-conflict')
+
+  it('fails ip-conflict with both MACs that answer for the address, attributed to the container', async () => {
+    const run = await doctor(lab())
+    const check = run.report.checks.find((candidate) => candidate.id === 'ip-conflict')
+    expect(check?.outcome).toBe('fail')
+    expect(check?.message).toMatch(/192\.168\.77\.192 \(container web\) is answered by 2 MACs/)
+    expect(check?.fix?.commands).toEqual(['docker network disconnect lan web', 'docker network connect --ip 192.168.77.222 lan web'])
+  })
+})
+
+describe.skipIf(labSkipped)('probes: DHCP pool inside Docker range', () => {
+  const {lab} = useScenario('dhcp-overlap')
+
+  it('proves dhcp-overlap from a real OFFER, with no --dhcp-range given', async () => {
+    const run = await doctor(lab())
+    const check = run.report.checks.find((candidate) => candidate.id === 'dhcp-overlap')
+    expect(check?.outcome).toBe('fail')
+    expect(check?.message).toMatch(/^Proven: the DHCP server 192\.168\.77\.1 offered 192\.168\.77\.2[0-2]\d, inside Docker's range 192\.168\.77\.192\/27/)
+  })
+})

@@ -3,6 +3,7 @@ import {bootOrder} from './boot-order.js'
 import {bridgeParent} from './bridge-parent.js'
 import {containerRoute} from './container-route.js'
 import {dhcpOverlap} from './dhcp-overlap.js'
+import {dhcpServers} from './dhcp-servers.js'
 import {duplicateMac} from './duplicate-mac.js'
 import {firewallBypass} from './firewall-bypass.js'
 import {gatewayMissing} from './gateway-missing.js'
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   gatewayMissing,
   noIpRange,
   dhcpOverlap,
+  dhcpServers,
   ipConflict,
   ipamExhaustion,
   parentShared,

@@ -2,6 +2,7 @@
 import {readFileSync} from 'node:fs'
 
 import type {RuleSettings} from '../../src/engine/types.js'
+import type {ProbeRecord, ProbeResults} from '../../src/probe/types.js'
 import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, NetConfig, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
 import {snapshot} from './builders.js'
 
@@ -16,6 +17,8 @@ export interface HostExample {
   fdb?: FdbEntry[]
   netConfig?: Partial<NetConfig>
   views?: Record<string, Partial<ContainerView>>
+  /** Probe records, as the probes would have reported them. */
+  probes?: Array<Partial<ProbeRecord> & Pick<ProbeRecord, 'purpose' | 'target' | 'outcome'>>
   routes?: Array<Partial<Route> & {dst: string}>
   networks?: Array<Parameters<ReturnType<typeof snapshot>['withMacvlanNetwork']>[0]>
   containers?: Array<Partial<DockerContainer> & {name: string; network: string; ip?: string; mac?: string}>
@@ -45,4 +48,9 @@ export function snapshotOf(host: HostExample): Snapshot {
   for (const {name, network, ...container} of host.containers ?? []) builder.withContainer(name, network, container)
   for (const [name, view] of Object.entries(host.views ?? {})) builder.withView(name, view)
   return builder.build()
+}
+
+export function probesOf(host: HostExample): ProbeResults | undefined {
+  if (!host.probes) return undefined
+  return {startedAt: 'example', durationMs: 0, timeoutMs: 1000, skipped: [], records: host.probes.map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'example', ...record}))}
 }

@@ -1,11 +1,11 @@
 import {evaluateRules} from '../../src/engine/evaluate.js'
 import {DEFAULT_SETTINGS, type CheckResult, type Rule, type RuleSettings} from '../../src/engine/types.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
-import {snapshotOf, type HostExample} from './examples.js'
+import {probesOf, snapshotOf, type HostExample} from './examples.js'
 
 /** Runs one rule over a snapshot or a host example, as the engine would. */
 export function judge(rule: Rule, host: Snapshot | HostExample, settings: Partial<RuleSettings> = {}): CheckResult[] {
   const built = 'schemaVersion' in host ? (host as Snapshot) : snapshotOf(host as HostExample)
-  const declared = 'schemaVersion' in host ? {} : (host as HostExample).settings
-  return evaluateRules([rule], built, {...DEFAULT_SETTINGS, ...declared, ...settings})
+  const example = 'schemaVersion' in host ? undefined : (host as HostExample)
+  return evaluateRules([rule], built, {...DEFAULT_SETTINGS, ...example?.settings, ...settings}, example ? probesOf(example) : undefined)
 }

@@ -36,6 +36,8 @@ interface LabState {
   lanNs: string
   /** Processes the lab started itself, killed by pid on teardown. */
   pids: Record<string, number>
+  /** Namespaces scenarios added (other LAN machines), removed on teardown. */
+  extraNamespaces?: string[]
   owner: number
 }
 
@@ -232,11 +234,11 @@ export class Lab {
     return child.pid
   }
 
-  async startDhcp(pool: readonly [string, string], name = 'dnsmasq'): Promise<void> {
+  async startDhcp(pool: readonly [string, string], name = 'dnsmasq', ns = this.lanNs, iface = 'br0'): Promise<void> {
     const dir = this.state.dir
     this.startProcess(
       name,
-      this.lanNs,
+      ns,
       [
         'dnsmasq',
         '--keep-in-foreground',
@@ -244,7 +246,7 @@ export class Lab {
         '--no-resolv',
         '--no-hosts',
         '--port=0',
-        '--interface=br0',
+        `--interface=${iface}`,
         '--bind-interfaces',
         '--user=root',
         `--dhcp-range=${pool[0]},${pool[1]},255.255.255.0,1h`,
@@ -256,6 +258,27 @@ export class Lab {
       join(dir, `${name}.log`),
     )
     await waitFor('dnsmasq', async () => existsSync(join(dir, `${name}.pid`)), 10_000)
+  }
+
+  /**
+   * Another machine on the LAN: a namespace joined to the LAN bridge by its own veth, with `address`. Returns its
+   * namespace name; it is removed on teardown.
+   */
+  async addLanMachine(name: string, address: string): Promise<string> {
+    const ns = `${PREFIX}${this.id}-${name}`
+    this.state.extraNamespaces = [...(this.state.extraNamespaces ?? []), ns]
+    this.save()
+    await sh('ip', ['netns', 'add', ns])
+    await sh('ip', ['link', 'add', 'eth0', 'netns', ns, 'type', 'veth', 'peer', 'name', `to-${name}`.slice(0, 15), 'netns', this.lanNs])
+    await sh('ip', ['-n', this.lanNs, 'link', 'set', `to-${name}`.slice(0, 15), 'master', 'br0', 'up'])
+    for (const command of ['link set lo up', 'link set eth0 up', `addr add ${address}/24 dev eth0`]) await sh('ip', ['-n', ns, ...command.split(' ')])
+    return ns
+  }
+
+  /** A second DHCP server on the LAN, in its own machine, serving `pool`. */
+  async startRogueDhcp(pool: readonly [string, string], address: string): Promise<void> {
+    const ns = await this.addLanMachine('rogue', address)
+    await this.startDhcp(pool, 'rogue-dnsmasq', ns, 'eth0')
   }
 
   async stopDhcp(name = 'dnsmasq'): Promise<void> {
@@ -340,7 +363,7 @@ export class Lab {
       .filter((mount): mount is string => mount !== undefined && mount.startsWith(this.state.dir))
       .sort((a, b) => b.length - a.length)
     for (const mount of mounts) await sh('umount', ['-l', mount], {reject: false})
-    for (const ns of [this.hostNs, this.lanNs]) {
+    for (const ns of [this.hostNs, this.lanNs, ...(this.state.extraNamespaces ?? [])]) {
       if (existsSync(`/run/netns/${ns}`)) await sh('ip', ['netns', 'del', ns], {reject: false})
     }
     rmSync(this.state.dir, {recursive: true, force: true})

@@ -78,3 +78,15 @@ describe.skipIf(labSkipped)('probes: DHCP pool inside Docker range', () => {
     expect(check?.message).toMatch(/^Proven: the DHCP server 192\.168\.77\.1 offered 192\.168\.77\.2[0-2]\d, inside Docker's range 192\.168\.77\.192\/27/)
   })
 })
+
+describe.skipIf(labSkipped)('probes: a second DHCP server on the LAN', () => {
+  const {lab} = useScenario('second-dhcp-server')
+
+  it('warns dhcp-servers and names both servers', async () => {
+    const run = await doctor(lab())
+    const check = run.report.checks.find((candidate) => candidate.id === 'dhcp-servers')
+    expect(check?.outcome).toBe('warn')
+    expect(check?.message).toMatch(/^2 DHCP servers answer on eth1 \(192\.168\.77\.1 offering 192\.168\.77\.1\d\d; 192\.168\.77\.250 offering 192\.168\.77\.1[67]\d\)/)
+    expect(run.after).toEqual(run.before)
+  })
+})

@@ -144,6 +144,13 @@ export const SCENARIOS = {
       await twoContainers(lab)
     },
   },
+  'second-dhcp-server': {
+    description: 'the healthy host, plus a second (rogue) DHCP server on the LAN at .250 serving .160-.170',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      await lab.startRogueDhcp(['192.168.77.160', '192.168.77.170'], '192.168.77.250')
+    },
+  },
   'no-ip-range': {
     description: 'a macvlan network over the whole LAN subnet without --ip-range: Docker allocates from .2 up, where the LAN lives',
     async build(lab) {

@@ -1,0 +1,29 @@
+import type {Finding, Rule} from '../engine/types.js'
+import {recordsFor} from './probe-evidence.js'
+
+export const dhcpServers: Rule = {
+  meta: {id: 'dhcp-servers', code: 'MVD030', title: 'One DHCP server answers on each parent', severity: 'warn', requires: ['networks']},
+  evaluate: ({model, probes}) => {
+    const parents = [...new Set(model.macvlanNetworks().flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
+    return parents.flatMap((parent): Finding[] => {
+      const records = recordsFor(probes, 'dhcp-discover').filter((record) => record.parent === parent)
+      if (records.length === 0) return []
+      const offers = records.flatMap((record) => record.offers ?? [])
+      const servers = [...new Set(offers.map((offer) => offer.server))]
+      const subject = {interface: parent}
+      const evidence = {facts: {servers, offers}, commands: [...new Set(records.map((record) => record.command))]}
+      if (servers.length <= 1) {
+        return [{outcome: 'pass', subject, message: servers.length === 1 ? `One DHCP server answers on ${parent}: ${servers[0]}.` : `No DHCP server answered on ${parent}.`, evidence}]
+      }
+      return [
+        {
+          outcome: 'warn',
+          subject,
+          message: `${servers.length} DHCP servers answer on ${parent} (${servers.map((server) => `${server} offering ${offers.filter((offer) => offer.server === server).map((offer) => offer.offered).join(', ')}`).join('; ')}): a second or rogue server hands out addresses that neither the router nor Docker's --ip-range accounts for.`,
+          evidence,
+          fix: {summary: 'Find and switch off the extra server (its address is above), or keep Docker\'s range clear of every pool; enable DHCP snooping on the switch.', commands: []},
+        },
+      ]
+    })
+  },
+}

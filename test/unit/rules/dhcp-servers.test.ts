@@ -1,0 +1,22 @@
+import {describe, expect, it} from 'vitest'
+
+import {dhcpServers} from '../../../src/rules/dhcp-servers.js'
+import {fixture} from '../../helpers/fixtures.js'
+import {judge} from '../../helpers/judge.js'
+
+describe('dhcp-servers', () => {
+  it('names each server and what it offered', () => {
+    const [result] = judge(dhcpServers, {
+      links: [{name: 'eth0'}],
+      networks: [{name: 'lan', parent: 'eth0'}],
+      probes: [{purpose: 'dhcp-discover', kind: 'dhcp', parent: 'eth0', target: '255.255.255.255:67', outcome: 'reply', offers: [{server: '192.168.1.1', offered: '192.168.1.120'}, {server: '192.168.1.250', offered: '192.168.1.163'}]}],
+    })
+    expect(result?.message).toBe(
+      "2 DHCP servers answer on eth0 (192.168.1.1 offering 192.168.1.120; 192.168.1.250 offering 192.168.1.163): a second or rogue server hands out addresses that neither the router nor Docker's --ip-range accounts for.",
+    )
+  })
+
+  it('has nothing to judge without the DHCP probe (a replayed lab snapshot)', () => {
+    expect(judge(dhcpServers, fixture('healthy'))[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
+  })
+})

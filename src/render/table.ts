@@ -2,6 +2,7 @@ import Table from 'cli-table3'
 
 import type {Report} from '../engine/report.js'
 import type {CheckResult, Outcome} from '../engine/types.js'
+import {describe} from '../probe/describe.js'
 
 export interface TableOptions {
   color: boolean
@@ -36,9 +37,12 @@ function groupByNetwork(checks: CheckResult[]): Map<string, CheckResult[]> {
   return groups
 }
 
-function fixRows(check: CheckResult): string[] {
-  if (!check.fix) return []
-  return [`fix: ${check.fix.summary}`, ...check.fix.commands.map((command) => `  $ ${command}`)]
+/** Fixes go below the table, unwrapped, so every command can be copied as it is. */
+function fixLines(checks: CheckResult[]): string[] {
+  return checks.flatMap((check) => {
+    if (!check.fix || (check.outcome !== 'fail' && check.outcome !== 'warn')) return []
+    return ['', `fix ${check.id} (${subjectText(check)}): ${check.fix.summary}`, ...check.fix.commands.map((command) => `  $ ${command}`)]
+  })
 }
 
 function headline(report: Report): string {
@@ -50,6 +54,21 @@ function headline(report: Report): string {
     what.filter(Boolean).join(' · '),
     `status: ${report.status.toUpperCase()} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`,
   ].join('\n')
+}
+
+/** What was sent, from where, and what did not answer: a ticket reader must see that verdicts rest on real packets. */
+function probeLines(report: Report, verbose: boolean): string[] {
+  const probes = report.probes
+  if (!probes) return [report.source.kind === 'replay' ? 'probes: none (replayed snapshot)' : 'probes: none (--no-probe)']
+  const unanswered = probes.records.filter((record) => record.outcome !== 'reply' && record.purpose !== 'dhcp-discover')
+  const scratch = probes.records.find((record) => record.from.namespace === 'probe')
+  const origins = [...new Set(probes.records.map((record) => record.container ?? (record.from.namespace === 'probe' ? undefined : record.from.namespace)).filter(Boolean))]
+  const lines = [
+    `probes: ${probes.records.length} sent in ${(probes.durationMs / 1000).toFixed(1)} s from ${origins.join(', ') || 'nowhere'}${scratch ? ` and throw-away MAC ${scratch.from.mac} on ${scratch.parent}` : ''}; ${unanswered.length} without reply`,
+  ]
+  for (const record of verbose ? probes.records : unanswered) lines.push(`  ${describe(record)}`)
+  for (const skip of probes.skipped) lines.push(`  not probed: ${skip.reason}${skip.hint ? ` — ${skip.hint}` : ''}`)
+  return lines
 }
 
 /** One line per distinct failure: when Docker is down, every Docker slice fails the same way. */
@@ -68,6 +87,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   for (const [text, slices] of collectionFailures(report)) {
     lines.push(paint(`! could not collect ${slices.join(', ')}: ${text}`, 33, options.color))
   }
+  lines.push(...probeLines(report, options.verbose))
   const visible = report.checks.filter((check) => shown(check, options.verbose))
   const sorted = [...visible].sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
   for (const [group, checks] of groupByNetwork(sorted)) {
@@ -79,10 +99,9 @@ export function renderTable(report: Report, options: TableOptions): string {
       wordWrap: true,
     })
     for (const check of checks) {
-      const finding = [check.message, ...fixRows(check)].join('\n')
-      table.push([paint(LABEL[check.outcome], OUTCOME_COLOR[check.outcome], options.color), `${check.id}\n${check.code}`, subjectText(check), finding])
+      table.push([paint(LABEL[check.outcome], OUTCOME_COLOR[check.outcome], options.color), `${check.id}\n${check.code}`, subjectText(check), check.message])
     }
-    lines.push('', group, table.toString())
+    lines.push('', group, table.toString(), ...fixLines(checks))
   }
   if (visible.length === 0) lines.push('', `All ${report.counts.pass} checks passed.`)
   const hidden = report.checks.length - visible.length

@@ -27,7 +27,7 @@ describe('macvlan doctor --from (offline replay)', () => {
     const table = await macvlan(['doctor', '--from', join(FIXTURES, 'parent-down.json')])
     expect(table.exitCode).toBe(2)
     expect(table.stdout).toMatch(/FAIL\s+│ parent-down/)
-    expect(table.stdout).toContain('$ ip link set eth1 up')
+    expect(table.stdout).toContain('\nfix parent-down (if eth1): Bring eth1 up, then make it start at boot in your network manager.\n  $ ip link set eth1 up')
     const json = await macvlan(['doctor', '--json', '--from', join(FIXTURES, 'parent-down.json')])
     expect(json.exitCode).toBe(2)
     const report = JSON.parse(json.stdout)

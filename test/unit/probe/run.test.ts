@@ -1,0 +1,24 @@
+import {describe, expect, it} from 'vitest'
+
+import {HostModel} from '../../../src/model/host-model.js'
+import {runProbes} from '../../../src/probe/run.js'
+import {fixture} from '../../helpers/fixtures.js'
+
+describe('runProbes without the means to probe', () => {
+  it('sends nothing and says, per probe, what is missing and what to install', async () => {
+    const snapshot = fixture('healthy')
+    if (!('data' in snapshot.host)) throw new Error('fixture without host')
+    snapshot.host.data.privileges = {uid: 1000, capNetAdmin: false, capNetRaw: false}
+    snapshot.host.data.tools = {...snapshot.host.data.tools, ping: false, arping: false}
+    const results = await runProbes(new HostModel(snapshot), {timeoutMs: 100, concurrency: 4, dhcpSamples: 0, dhcpTimeoutMs: 100, now: () => new Date(0)})
+    expect(results.records).toEqual([])
+    expect(results.skipped).toEqual(
+      expect.arrayContaining([
+        {probe: 'ping', reason: 'ping is not installed', hint: 'Install iputils-ping.'},
+        {probe: 'arping', reason: 'arping is not installed', hint: 'Install iputils-arping.'},
+        {probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).'},
+        {probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).'},
+      ]),
+    )
+  })
+})

@@ -4,6 +4,7 @@ import {execa} from 'execa'
 import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
 import type {HostModel} from '../model/host-model.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
+import {icmpSweep} from './icmp-sweep.js'
 import {planProbes, type IcmpProbe, type ScratchProbe} from './plan.js'
 import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
 import type {DhcpOffer, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
@@ -27,34 +28,64 @@ async function exec(command: string[], timeoutMs: number) {
 
 const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)))
 
-async function icmpProbe(probe: IcmpProbe, model: HostModel, timeoutMs: number): Promise<ProbeRecord> {
-  const enter = probe.namespacePath ? ['nsenter', `--net=${probe.namespacePath}`] : []
-  const ping = [...enter, 'ping', '-n', '-c', '1', '-W', seconds(timeoutMs), probe.target]
-  const result = await exec(ping, timeoutMs + 1000)
-  const neigh = await exec([...enter, 'ip', '-j', 'neigh', 'show', probe.target], timeoutMs)
-  const entries = (() => {
-    try {
-      return JSON.parse(neigh.stdout || '[]') as Array<{dev?: string}>
-    } catch {
-      return []
-    }
-  })()
-  const device = entries[0]?.dev
-  const record: ProbeRecord = {
+interface IcmpOutcome {
+  outcome: ProbeRecord['outcome']
+  rttMs?: number
+  detail?: string
+  command: string
+}
+
+async function neighbours(enter: string[], target: string | undefined, timeoutMs: number): Promise<Array<{dst?: string; dev?: string}>> {
+  const neigh = await exec([...enter, 'ip', '-j', 'neigh', 'show', ...(target ? [target] : [])], timeoutMs)
+  try {
+    return JSON.parse(neigh.stdout || '[]') as Array<{dst?: string; dev?: string}>
+  } catch {
+    return []
+  }
+}
+
+function icmpRecord(probe: IcmpProbe, model: HostModel, result: IcmpOutcome, entries: Array<{dst?: string; dev?: string}>): ProbeRecord {
+  const mine = entries.filter((entry) => entry.dst === undefined || entry.dst === probe.target)
+  const device = mine[0]?.dev
+  const mac = !probe.namespacePath && device ? model.link(device)?.mac : undefined
+  return {
     purpose: probe.purpose,
     kind: 'icmp',
-    from: {namespace: probe.fromName, ...(device ? {interface: device} : {}), ...(!probe.namespacePath && device && model.link(device)?.mac ? {mac: model.link(device)?.mac} : {})},
+    from: {namespace: probe.fromName, ...(device ? {interface: device} : {}), ...(mac ? {mac} : {})},
     target: probe.target,
     network: probe.network,
     ...(probe.container ? {container: probe.container} : {}),
-    outcome: result.exitCode === 0 ? 'reply' : result.exitCode === 1 ? 'no-reply' : 'error',
-    l2: neighbourResolved(entries) ? 'resolved' : 'unresolved',
-    command: ping.join(' '),
+    outcome: result.outcome,
+    l2: neighbourResolved(mine) ? 'resolved' : 'unresolved',
+    ...(result.rttMs === undefined ? {} : {rttMs: result.rttMs}),
+    ...(result.detail ? {detail: result.detail} : {}),
+    command: result.command,
   }
-  const rtt = pingRtt(result.stdout)
-  if (rtt !== undefined) record.rttMs = rtt
-  if (record.outcome === 'error') record.detail = String(result.stderr || result.shortMessage).split('\n')[0]
-  return record
+}
+
+/** One `ping`, from the host or (through nsenter) from inside a container. */
+async function pingProbe(probe: IcmpProbe, model: HostModel, timeoutMs: number): Promise<ProbeRecord> {
+  const enter = probe.namespacePath ? ['nsenter', `--net=${probe.namespacePath}`] : []
+  const ping = [...enter, 'ping', '-n', '-c', '1', '-W', seconds(timeoutMs), probe.target]
+  const result = await exec(ping, timeoutMs + 1000)
+  const outcome = result.exitCode === 0 ? 'reply' : result.exitCode === 1 ? 'no-reply' : 'error'
+  const rttMs = pingRtt(result.stdout)
+  const detail = outcome === 'error' ? String(result.stderr || result.shortMessage).split('\n')[0] : undefined
+  return icmpRecord(probe, model, {outcome, command: ping.join(' '), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}, await neighbours(enter, probe.target, timeoutMs))
+}
+
+/** The host's ICMP: one raw-socket sweep when the addon works, else one ping per address. */
+async function hostIcmp(probes: IcmpProbe[], model: HostModel, options: ProbeOptions): Promise<{records: ProbeRecord[]; engine: ProbeResults['icmpEngine']}> {
+  const targets = [...new Set(probes.map((probe) => probe.target))]
+  const rtts = await icmpSweep(targets, options.timeoutMs)
+  if (!rtts) return {records: await mapLimit(probes, options.concurrency, (probe) => pingProbe(probe, model, options.timeoutMs)), engine: 'ping'}
+  const entries = probes.length > 0 ? await neighbours([], undefined, options.timeoutMs) : []
+  const records = probes.map((probe) => {
+    const rttMs = rtts.get(probe.target)
+    const result: IcmpOutcome = {outcome: rttMs === undefined ? 'no-reply' : 'reply', command: `ICMP echo to ${probe.target} from an in-process raw socket (ping -c 1 ${probe.target} shows the same)`}
+    return icmpRecord(probe, model, rttMs === undefined ? result : {...result, rttMs}, entries.filter((entry) => entry.dst === probe.target))
+  })
+  return {records, engine: 'raw-socket'}
 }
 
 function arpRecord(purpose: ProbeRecord['purpose'], from: ProbeRecord['from'], target: string, command: string[], output: {stdout: string; exitCode?: number}): ProbeRecord {
@@ -129,14 +160,22 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   const runnable = groups.flatMap((group) => (group.missing.length === 0 ? group.probes : []))
   if (plan.scratch.length > 0) skipped.push(...missing.scratch)
   const scratchPlans = missing.scratch.length === 0 ? plan.scratch : []
-  const [icmp, scratch] = await Promise.all([
-    mapLimit(runnable, options.concurrency, (probe) => icmpProbe(probe, model, options.timeoutMs)),
+  const [host, inContainers, scratch] = await Promise.all([
+    hostIcmp(runnable.filter((probe) => !probe.namespacePath), model, options),
+    mapLimit(runnable.filter((probe) => probe.namespacePath), options.concurrency, (probe) => pingProbe(probe, model, options.timeoutMs)),
     Promise.all(scratchPlans.map((scratchPlan) => scratchProbes(scratchPlan, options).catch((error: Error): ProbeRecord[] => {
       skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: error.message})
       return []
     }))),
   ])
-  return {startedAt: started.toISOString(), durationMs: options.now().getTime() - started.getTime(), timeoutMs: options.timeoutMs, records: [...icmp, ...scratch.flat()], skipped: dedupe(skipped)}
+  return {
+    startedAt: started.toISOString(),
+    durationMs: options.now().getTime() - started.getTime(),
+    timeoutMs: options.timeoutMs,
+    icmpEngine: host.engine,
+    records: [...host.records, ...inContainers, ...scratch.flat()],
+    skipped: dedupe(skipped),
+  }
 }
 
 function dedupe(skips: ProbeSkip[]): ProbeSkip[] {

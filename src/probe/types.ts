@@ -50,6 +50,8 @@ export interface ProbeResults {
   startedAt: string
   durationMs: number
   timeoutMs: number
+  /** How the host's ICMP was sent: one in-process raw socket, or one `ping` per address (when the addon is not built). */
+  icmpEngine: 'raw-socket' | 'ping'
   records: ProbeRecord[]
   skipped: ProbeSkip[]
 }

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {ipv4Value} from '../model/ip.js'
 import {recordsFor} from './probe-evidence.js'
 
 export const dhcpServers: Rule = {
@@ -9,7 +10,8 @@ export const dhcpServers: Rule = {
       const records = recordsFor(probes, 'dhcp-discover').filter((record) => record.parent === parent)
       if (records.length === 0) return []
       const offers = records.flatMap((record) => record.offers ?? [])
-      const servers = [...new Set(offers.map((offer) => offer.server))]
+      // Sorted by address: offers arrive in whatever order the servers answer, and a report must not depend on it.
+      const servers = [...new Set(offers.map((offer) => offer.server))].sort((a, b) => Number((ipv4Value(a) ?? 0n) - (ipv4Value(b) ?? 0n)))
       const subject = {interface: parent}
       const evidence = {facts: {servers, offers}, commands: [...new Set(records.map((record) => record.command))]}
       if (servers.length <= 1) {

@@ -52,5 +52,5 @@ export function snapshotOf(host: HostExample): Snapshot {
 
 export function probesOf(host: HostExample): ProbeResults | undefined {
   if (!host.probes) return undefined
-  return {startedAt: 'example', durationMs: 0, timeoutMs: 1000, skipped: [], records: host.probes.map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'example', ...record}))}
+  return {startedAt: 'example', durationMs: 0, timeoutMs: 1000, icmpEngine: 'ping', skipped: [], records: host.probes.map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'example', ...record}))}
 }

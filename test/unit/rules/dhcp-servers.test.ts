@@ -20,3 +20,14 @@ describe('dhcp-servers', () => {
     expect(judge(dhcpServers, fixture('healthy'))[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
   })
 })
+
+describe('dhcp-servers ordering', () => {
+  it('lists servers by address, whatever order their offers arrived in', () => {
+    const [result] = judge(dhcpServers, {
+      links: [{name: 'eth0'}],
+      networks: [{name: 'lan', parent: 'eth0'}],
+      probes: [{purpose: 'dhcp-discover', kind: 'dhcp', parent: 'eth0', target: '255.255.255.255:67', outcome: 'reply', offers: [{server: '192.168.1.250', offered: '192.168.1.163'}, {server: '192.168.1.9', offered: '192.168.1.120'}]}],
+    })
+    expect(result?.message).toMatch(/^2 DHCP servers answer on eth0 \(192\.168\.1\.9 offering .*; 192\.168\.1\.250 offering/)
+  })
+})

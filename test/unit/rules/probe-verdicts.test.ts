@@ -11,6 +11,7 @@ const results = (records: Array<Partial<ProbeRecord> & Pick<ProbeRecord, 'purpos
   startedAt: 'now',
   durationMs: 1,
   timeoutMs: 1000,
+  icmpEngine: 'ping',
   skipped: [],
   records: records.map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'ping', ...record})),
 })

@@ -146,6 +146,12 @@ function missingFor(model: HostModel): {icmp: ProbeSkip[]; containers: ProbeSkip
   return {icmp: tool('ping'), containers: [...tool('ping'), ...tool('nsenter'), ...root], scratch: [...tool('arping'), ...admin, ...root]}
 }
 
+/** The flags and output parsed here are iputils' arping; Habets' arping (Debian package "arping") differs in both. */
+async function arpingIsIputils(): Promise<boolean> {
+  const version = await exec(['arping', '-V'], 2000)
+  return `${version.stdout}${version.stderr}`.includes('iputils')
+}
+
 /** Sends every planned probe, all at once up to `concurrency`, so the phase takes about one probe timeout whatever the count. */
 export async function runProbes(model: HostModel, options: ProbeOptions): Promise<ProbeResults> {
   const started = options.now()
@@ -158,6 +164,9 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   ]
   for (const group of groups) if (group.probes.length > 0) skipped.push(...group.missing)
   const runnable = groups.flatMap((group) => (group.missing.length === 0 ? group.probes : []))
+  if (missing.scratch.length === 0 && plan.scratch.length > 0 && !(await arpingIsIputils())) {
+    missing.scratch.push({probe: 'arping', reason: "the arping found is not iputils' (its flags and output differ)", hint: 'Install iputils-arping.'})
+  }
   if (plan.scratch.length > 0) skipped.push(...missing.scratch)
   const scratchPlans = missing.scratch.length === 0 ? plan.scratch : []
   const [host, inContainers, scratch] = await Promise.all([

@@ -1,7 +1,9 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import type {Link} from '../snapshot/types.js'
+import type {ProbeResults} from '../probe/types.js'
 import {onEachParent} from './common.js'
+import {probeFacts, recordsFor} from './probe-evidence.js'
 
 /** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
 function downReason(link: Link): string | undefined {
@@ -11,7 +13,7 @@ function downReason(link: Link): string | undefined {
   return undefined
 }
 
-function judge(model: HostModel, l2: L2Network, parent: Link): Finding {
+function judge(model: HostModel, l2: L2Network, parent: Link, probes: ProbeResults | undefined): Finding {
   const subject = {network: l2.network.name, interface: parent.name}
   const commands = [`ip -d link show dev ${parent.name}`, `cat /sys/class/net/${parent.name}/carrier`]
   const facts = {parent: parent.name, flags: parent.flags, operstate: parent.operstate}
@@ -19,6 +21,7 @@ function judge(model: HostModel, l2: L2Network, parent: Link): Finding {
   if (!reason) return {outcome: 'pass', subject, message: `Parent ${parent.name} is up with carrier.`, evidence: {facts, commands}}
 
   const containers = model.containerNames(l2.network)
+  const probed = recordsFor(probes, 'container-to-gateway', {network: l2.network.name})
   const lower = parent.parent ? model.link(parent.parent) : undefined
   const lowerReason = lower ? downReason(lower) : undefined
   const message = `Parent ${parent.name} is ${reason}${lower && lowerReason ? ` because its lower link ${lower.name} is ${lowerReason}` : ''}: all ${containers.length} container(s) on ${l2.network.name} are cut off, even from each other.`
@@ -28,7 +31,7 @@ function judge(model: HostModel, l2: L2Network, parent: Link): Finding {
     outcome: 'fail',
     subject,
     message,
-    evidence: {facts: {...facts, containers, ...(lower ? {lower: lower.name, lowerFlags: lower.flags, lowerOperstate: lower.operstate} : {})}, commands},
+    evidence: {facts: {...facts, containers, ...(lower ? {lower: lower.name, lowerFlags: lower.flags, lowerOperstate: lower.operstate} : {}), ...(probed.length > 0 ? probeFacts(probed) : {})}, commands},
     fix: adminDown
       ? {summary: `Bring ${culprit.name} up, then make it start at boot in your network manager.`, commands: [`ip link set ${culprit.name} up`]}
       : {summary: `${culprit.name} has no carrier: check the cable, the switch port (or the veth/VM peer) and the link partner.`, commands: [`ip -s link show dev ${culprit.name}`, `ethtool ${culprit.name}`]},
@@ -37,5 +40,5 @@ function judge(model: HostModel, l2: L2Network, parent: Link): Finding {
 
 export const parentDown: Rule = {
   meta: {id: 'parent-down', code: 'MVD004', title: 'Parent interface is up', severity: 'fail', requires: ['links', 'networks', 'containers']},
-  evaluate: ({model}) => onEachParent(model, (l2, parent) => judge(model, l2, parent)),
+  evaluate: ({model, probes}) => onEachParent(model, (l2, parent) => judge(model, l2, parent, probes)),
 }

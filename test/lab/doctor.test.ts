@@ -57,7 +57,10 @@ describe.skipIf(labSkipped)('lab: parent administratively down', () => {
   it('fails parent-down with `ip link set eth1 up`, exit 2, host unchanged', async () => {
     const run = await doctor(lab())
     expect(outcomeOf(run, 'parent-down', 'lan')).toEqual(['fail'])
-    expect(run.report.checks.find((check) => check.id === 'parent-down')?.fix?.commands).toEqual(['ip link set eth1 up'])
+    const check = run.report.checks.find((candidate) => candidate.id === 'parent-down') as unknown as {fix: {commands: string[]}; evidence: {facts: {probes: string[]}}}
+    expect(check.fix.commands).toEqual(['ip link set eth1 up'])
+    // The containers' own pings to the gateway are the proof that everything on eth1 is cut off.
+    expect(check.evidence.facts.probes).toEqual(expect.arrayContaining([expect.stringMatching(/^web → 192\.168\.77\.1: no reply/)]))
     expect(run.exitCode).toBe(2)
     expect(run.after).toEqual(run.before)
   })

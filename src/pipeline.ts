@@ -22,6 +22,10 @@ export interface DoctorOptions {
   command: string[]
   now: () => Date
   settings: RuleSettings
+  /** Check ids to leave out of the report. */
+  ignore: string[]
+  /** Told when a phase starts, for a progress line. */
+  onPhase?: (phase: 'collecting' | 'probing' | 'evaluating') => void
   /** Probe settings, or undefined for --no-probe. */
   probe?: {timeoutMs: number; dhcpSamples: number; dhcpTimeoutMs: number}
 }
@@ -70,11 +74,15 @@ function canProbe(snapshot: Snapshot): boolean {
 
 /** collect (or replay) → rules → report. Redaction happens last so rules see real addresses. */
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
+  options.onPhase?.('collecting')
   const collected = await obtainSnapshot(options)
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
-  const probes = options.probe && !options.from && canProbe(snapshot) ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now}) : undefined
+  const probing = options.probe && !options.from && canProbe(snapshot)
+  if (probing) options.onPhase?.('probing')
+  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now}) : undefined
+  options.onPhase?.('evaluating')
   const checks = evaluateRules(RULES, snapshot, options.settings, probes)
-  const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from)}, probes)
+  const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}, probes)
   if (!options.redact) return report
   return {...new Redactor(sensitiveNames(snapshot)).value(report), redacted: true}
 }

@@ -1,9 +1,7 @@
 import {Flags} from '@oclif/core'
-import {rename, writeFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
 
 import {BaseCommand} from '../base-command.js'
-import {UserError} from '../errors.js'
+import {writeAtomically} from '../output.js'
 import {obtainSnapshot, redactSnapshot} from '../pipeline.js'
 
 export default class Collect extends BaseCommand {
@@ -28,14 +26,8 @@ export default class Collect extends BaseCommand {
       process.stdout.write(text)
       return
     }
-    // Written beside the target and renamed, so a reader never sees half a file.
-    const temporary = join(dirname(flags.output), `.${basename(flags.output)}.${process.pid}.tmp`)
-    try {
-      await writeFile(temporary, text, {mode: 0o600})
-      await rename(temporary, flags.output)
-    } catch (error) {
-      throw new UserError(`cannot write ${flags.output}: ${(error as Error).message}`, 'Choose a writable path with -o.', 3, 'output-unwritable')
-    }
+    // A snapshot names hosts and containers: readable by its owner only.
+    await writeAtomically(flags.output, text, 0o600)
     this.logToStderr(`snapshot written to ${flags.output}`)
   }
 }

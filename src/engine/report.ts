@@ -1,6 +1,8 @@
 import {SLICE_NAMES, sliceData, type CollectError, type SliceName, type Snapshot} from '../snapshot/types.js'
 import type {ProbeResults} from '../probe/types.js'
+import {HostModel, MissingSlice} from '../model/host-model.js'
 import {overallStatus, type Status} from './status.js'
+import {topologyOf, type TopologyNetwork} from './topology.js'
 import type {CheckResult, Outcome} from './types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -26,6 +28,10 @@ export interface Report {
   checks: CheckResult[]
   /** Slices that could not be collected, with what to do about it. */
   collectionErrors: Array<{slice: SliceName} & CollectError>
+  /** Parent → networks → shims and containers, for diagrams; empty when Docker could not be read. */
+  topology: TopologyNetwork[]
+  /** Check ids left out on request (--ignore, config file). */
+  ignored: string[]
   /** Every packet the probes sent and what came back; absent with --no-probe or on replay. */
   probes?: ProbeResults
   /** True when addresses, MACs and names were replaced with tokens. */
@@ -37,9 +43,21 @@ export interface ReportContext {
   command: string[]
   generatedAt: string
   replay: boolean
+  ignored?: string[]
 }
 
-export function buildReport(snapshot: Snapshot, checks: CheckResult[], context: ReportContext, probes?: ProbeResults): Report {
+function topologyOrEmpty(snapshot: Snapshot): TopologyNetwork[] {
+  try {
+    return topologyOf(new HostModel(snapshot))
+  } catch (error) {
+    if (error instanceof MissingSlice) return []
+    throw error
+  }
+}
+
+export function buildReport(snapshot: Snapshot, allChecks: CheckResult[], context: ReportContext, probes?: ProbeResults): Report {
+  const ignored = context.ignored ?? []
+  const checks = allChecks.filter((check) => !ignored.includes(check.id))
   const host = sliceData(snapshot.host)
   const docker = sliceData(snapshot.docker)
   const counts: Record<Outcome, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
@@ -78,6 +96,8 @@ export function buildReport(snapshot: Snapshot, checks: CheckResult[], context: 
     counts,
     checks,
     collectionErrors,
+    topology: topologyOrEmpty(snapshot),
+    ignored,
     ...(probes ? {probes} : {}),
     redacted: snapshot.redacted,
   }

@@ -16,3 +16,8 @@ export function overallStatus(checks: readonly CheckResult[]): Status {
   if (undiagnosed || checks.length === 0) return 'unknown'
   return 'ok'
 }
+
+/** The exit code under a --fail-on policy: with `fail`, warnings exit 0 (cron and timers alert on failures only). */
+export function exitCodeFor(status: Status, failOn: 'warn' | 'fail'): number {
+  return failOn === 'fail' && status === 'warn' ? 0 : EXIT_CODES[status]
+}

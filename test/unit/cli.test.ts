@@ -1,5 +1,5 @@
 /** The built `macvlan` binary, run as a user runs it: exit codes, one-line errors, clean stdout. Run `npm run build` first (npm test does). */
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -103,7 +103,7 @@ describe('macvlan collect, explain, rules', () => {
   it('refuses to write into a missing directory with one line', async () => {
     const result = await macvlan(['collect', '-o', '/nonexistent/dir/host.json'])
     expect(result.exitCode).toBe(3)
-    expect(result.stderr.trim()).toMatch(/^macvlan: cannot write \/nonexistent\/dir\/host\.json: .* — Choose a writable path with -o\.$/)
+    expect(result.stderr.trim()).toMatch(/^macvlan: cannot write \/nonexistent\/dir\/host\.json: .* — Choose a writable path\.$/)
   })
 
   it('explains a rule by id or code, and lists all rules', async () => {
@@ -120,5 +120,44 @@ describe('macvlan collect, explain, rules', () => {
     const help = await macvlan(['doctor', '--help'])
     expect(help.exitCode).toBe(0)
     expect(help.stdout).toContain('3  could not diagnose')
+  })
+})
+
+describe('formats and health-check policy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mvd-fmt-'))
+  const warnHost = join(FIXTURES, 'host-isolation.json')
+
+  it('writes any format to --output atomically and prints nothing', async () => {
+    const out = join(dir, 'report.prom')
+    const result = await macvlan(['doctor', '--from', warnHost, '--format', 'prometheus', '--output', out])
+    expect(result.stdout).toBe('')
+    expect(readFileSync(out, 'utf8')).toMatch(/^# HELP macvlan_doctor_status/)
+    expect(result.exitCode).toBe(1)
+  })
+
+  it('--fail-on fail lets warnings exit 0; --ignore drops a check from the report and the exit code', async () => {
+    expect((await macvlan(['doctor', '--from', warnHost, '--format', 'nagios', '--fail-on', 'fail'])).exitCode).toBe(0)
+    const ignored = await macvlan(['doctor', '--from', warnHost, '--json', '--ignore', 'host-isolation'])
+    expect(ignored.exitCode).toBe(0)
+    const report = JSON.parse(ignored.stdout)
+    expect(report.ignored).toEqual(['host-isolation'])
+    expect(report.checks.some((check: {id: string}) => check.id === 'host-isolation')).toBe(false)
+  })
+
+  it('reads ignores, failOn and DHCP ranges from --config, and refuses a bad one in one line', async () => {
+    const config = join(dir, 'config.json')
+    writeFileSync(config, JSON.stringify({ignore: ['host-isolation'], dhcpRanges: ['192.168.77.192-192.168.77.200']}))
+    const report = JSON.parse((await macvlan(['doctor', '--from', warnHost, '--json', '--config', config])).stdout)
+    expect(report.ignored).toEqual(['host-isolation'])
+    expect(report.checks.find((check: {id: string}) => check.id === 'dhcp-overlap').outcome).toBe('fail')
+    writeFileSync(config, JSON.stringify({failOn: 'sometimes'}))
+    const bad = await macvlan(['doctor', '--from', warnHost, '--config', config])
+    expect(bad.exitCode).toBe(3)
+    expect(bad.stderr.trim()).toBe(`macvlan: config ${config}: "failOn" must be "warn" or "fail" — Fix the file (keys: ignore, failOn, dhcpRanges, macSprawlThreshold) or pass another with --config.`)
+  })
+
+  it('keeps the table free of colour codes in a pipe', async () => {
+    const result = await macvlan(['doctor', '--from', warnHost], {NO_COLOR: ''})
+    expect(result.stdout).not.toContain('\u001B[')
   })
 })

@@ -7,6 +7,7 @@ import {buildReport} from '../../src/engine/report.js'
 import {RULES} from '../../src/rules/index.js'
 import {generateSchema} from '../../scripts/schemas.js'
 import {fixture} from '../helpers/fixtures.js'
+import {GOLDEN_FIXTURES, goldenPath} from '../helpers/golden.js'
 
 const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8'))
 const fixtures = readdirSync(new URL('../../fixtures/snapshots/', import.meta.url)).map((file) => file.replace(/\.json$/, ''))
@@ -26,5 +27,13 @@ describe('JSON Schemas', () => {
     expect(snapshot.origin).toMatch(/^lab scenario/)
     const report = buildReport(snapshot, evaluateRules(RULES, snapshot), {tool: {name: 'macvlan-doctor', version: 'test'}, command: ['macvlan', 'doctor'], generatedAt: 'now', replay: true})
     expect(validReport(JSON.parse(JSON.stringify(report))), JSON.stringify(validReport.errors)).toBe(true)
+  })
+})
+
+describe('golden JSON reports', () => {
+  it.each(GOLDEN_FIXTURES)('%s validates against the report schema', (name) => {
+    const validReport = new Ajv({strict: false, allErrors: true}).compile(schema('report'))
+    const golden = JSON.parse(readFileSync(goldenPath(name, 'json'), 'utf8'))
+    expect(validReport(golden), JSON.stringify(validReport.errors)).toBe(true)
   })
 })

@@ -1,0 +1,16 @@
+import {rename, rm, writeFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+
+import {UserError} from './errors.js'
+
+/** Writes beside the target and renames, so a reader (a textfile collector, a ticket upload) never sees half a file. */
+export async function writeAtomically(path: string, text: string, mode = 0o644): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+  try {
+    await writeFile(temporary, text, {mode})
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, {force: true})
+    throw new UserError(`cannot write ${path}: ${(error as Error).message}`, 'Choose a writable path.', 3, 'output-unwritable')
+  }
+}

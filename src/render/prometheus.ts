@@ -1,0 +1,54 @@
+/** node_exporter textfile collector format. Labels are low-cardinality only: check ids, network names, probe purposes; never addresses or MACs. */
+import type {Report} from '../engine/report.js'
+import type {CheckResult} from '../engine/types.js'
+
+const VALUE: Record<CheckResult['outcome'], number> = {pass: 0, warn: 1, fail: 2, skip: 3, error: 3}
+const STATUS = {ok: 0, warn: 1, fail: 2, unknown: 3} as const
+
+const escape = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')
+const labels = (pairs: Record<string, string>) => `{${Object.entries(pairs).map(([key, value]) => `${key}="${escape(value)}"`).join(',')}}`
+
+function metric(name: string, help: string, samples: Array<[Record<string, string>, number]>): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples.map(([pairs, value]) => `${name}${Object.keys(pairs).length > 0 ? labels(pairs) : ''} ${value}`)]
+}
+
+export function renderPrometheus(report: Report): string {
+  const worst = new Map<string, {check: string; network: string; value: number}>()
+  for (const check of report.checks) {
+    const network = check.subject.network ?? ''
+    const key = `${check.id}\u0000${network}`
+    const value = VALUE[check.outcome]
+    const previous = worst.get(key)
+    if (!previous || (value !== 3 && (previous.value === 3 || value > previous.value))) worst.set(key, {check: check.id, network, value})
+  }
+  const probeGroups = new Map<string, {network: string; purpose: string; failed: number; rtt: number}>()
+  for (const record of report.probes?.records ?? []) {
+    const key = `${record.network ?? ''}\u0000${record.purpose}`
+    const group = probeGroups.get(key) ?? {network: record.network ?? '', purpose: record.purpose, failed: 0, rtt: 0}
+    if (record.outcome !== 'reply' && record.purpose !== 'dhcp-discover') group.failed++
+    group.rtt = Math.max(group.rtt, (record.rttMs ?? 0) / 1000)
+    probeGroups.set(key, group)
+  }
+  const lines = [
+    ...metric('macvlan_doctor_status', 'Overall result: 0 ok, 1 warn, 2 fail, 3 unknown.', [[{}, STATUS[report.status]]]),
+    ...metric(
+      'macvlan_doctor_check_status',
+      'Worst outcome of a check per network: 0 pass, 1 warn, 2 fail, 3 not run (skipped or crashed).',
+      [...worst.values()].map(({check, network, value}) => [{check, network}, value]),
+    ),
+    ...metric('macvlan_doctor_checks', 'Number of check results per outcome.', (['pass', 'warn', 'fail', 'skip', 'error'] as const).map((outcome) => [{outcome}, report.counts[outcome]])),
+  ]
+  if (report.probes) {
+    const groups = [...probeGroups.values()]
+    lines.push(
+      ...metric('macvlan_doctor_probe_failures', 'Probes without an answer, per network and purpose.', groups.map((group) => [{network: group.network, purpose: group.purpose}, group.failed])),
+      ...metric('macvlan_doctor_probe_rtt_max_seconds', 'Slowest answered probe, per network and purpose.', groups.map((group) => [{network: group.network, purpose: group.purpose}, group.rtt])),
+      ...metric('macvlan_doctor_probe_duration_seconds', 'How long the probe phase took.', [[{}, report.probes.durationMs / 1000]]),
+    )
+  }
+  lines.push(
+    ...metric('macvlan_doctor_last_run_timestamp_seconds', 'When this report was generated.', [[{}, Date.parse(report.generatedAt) / 1000]]),
+    ...metric('macvlan_doctor_build_info', 'The macvlan-doctor version that wrote this.', [[{version: report.tool.version}, 1]]),
+  )
+  return `${lines.join('\n')}\n`
+}

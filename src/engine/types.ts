@@ -20,9 +20,17 @@ export interface Evidence {
   commands: string[]
 }
 
+/** One runtime change `macvlan fix --apply` may make, run without a shell, and how to take it back. */
+export interface FixAction {
+  run: string[]
+  undo: string[]
+}
+
 export interface Fix {
   summary: string
   commands: string[]
+  /** The runtime part of the fix, when it can be applied safely and undone; absent for anything only a person should do. */
+  actions?: FixAction[]
 }
 
 /** What a rule says about one subject. */

@@ -1,38 +1,15 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {shellLine} from '../model/commands.js'
+import {shellWord} from '../model/commands.js'
 import type {HostModel} from '../model/host-model.js'
+import {shimSpecOf, systemdUnit} from '../model/persistence.js'
 
-const UNIT = '/etc/systemd/system/macvlan-shim-%s.service'
-
-/** A systemd unit that re-creates `shim` as it is now, for hosts whose network manager cannot. */
-function unitFor(model: HostModel, shim: string): string[] {
-  const link = model.link(shim)
-  const addresses = model.addressesOf(shim).map((address) => `${address.local}/${address.prefixlen}`)
-  const routes = model.data('routes').filter((route) => route.table === 'main' && route.dev === shim && route.protocol !== 'kernel' && !route.dst.includes(':'))
-  const exec = [
-    shellLine(['ip', 'link', 'add', shim, 'link', link?.parent ?? '<parent>', 'type', 'macvlan', 'mode', link?.mode ?? 'bridge']),
-    ...addresses.map((cidr) => shellLine(['ip', 'addr', 'add', cidr, 'dev', shim])),
-    shellLine(['ip', 'link', 'set', shim, 'up']),
-    ...routes.map((route) => shellLine(['ip', 'route', 'add', route.dst, 'dev', shim])),
-  ]
-  const unit = [
-    '[Unit]',
-    `Description=macvlan shim ${shim} (host access to macvlan containers)`,
-    'After=network-online.target',
-    'Wants=network-online.target',
-    'Before=docker.service',
-    '',
-    '[Service]',
-    'Type=oneshot',
-    'RemainAfterExit=yes',
-    ...exec.map((command) => `ExecStart=${command}`),
-    `ExecStop=ip link del ${shim}`,
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-  ].join('\\n')
-  const path = UNIT.replace('%s', shim)
-  return [`printf '${unit}\\n' > ${path}`, `systemctl daemon-reload && systemctl enable macvlan-shim-${shim}.service`]
+/** The commands that write the systemd unit recreating `shim` as it is now, before Docker starts. */
+function unitCommands(model: HostModel, shim: string): string[] {
+  const spec = shimSpecOf(model, shim)
+  if (!spec) return []
+  const unit = systemdUnit(spec)
+  const file = unit.files[0]
+  return file ? [`printf '%s' ${shellWord(file.content)} > ${file.path}`, unit.activate.join(' && ')] : []
 }
 
 export const bootOrder: Rule = {
@@ -51,7 +28,7 @@ export const bootOrder: Rule = {
           subject,
           message: `Shim ${shim.name} exists only at runtime: no network configuration or unit names it, so after the next reboot the host loses its path to the containers again.`,
           evidence,
-          fix: {summary: `Make ${shim.name} persistent: in your network manager (see \`macvlan explain host-isolation\`), or with this systemd unit.`, commands: unitFor(model, shim.name)},
+          fix: {summary: `Make ${shim.name} persistent: in your network manager (see \`macvlan explain host-isolation\`), or with this systemd unit.`, commands: unitCommands(model, shim.name)},
         }
       }),
     )

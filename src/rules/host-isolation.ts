@@ -1,4 +1,4 @@
-import type {Finding, Rule} from '../engine/types.js'
+import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
 import {recreateNetworkCommands, shellLine} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
@@ -36,19 +36,27 @@ export function shimPlan(model: HostModel, l2: L2Network): ShimPlan | undefined 
 /** Interface names are at most 15 bytes. */
 export const shimName = (l2: L2Network) => `${l2.network.name.slice(0, 10)}-shim`
 
-export function shimCommands(model: HostModel, l2: L2Network, parent: string): string[] {
+/** The shim as runtime actions: deleting the link undoes all of them (its address and routes go with it). */
+function shimActions(plan: ShimPlan, shim: string, parent: string): FixAction[] {
+  const undo = ['ip', 'link', 'del', shim]
+  return [
+    {run: ['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'], undo},
+    {run: ['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim], undo},
+    {run: ['ip', 'link', 'set', shim, 'up'], undo},
+    ...plan.routes.map((route) => ({run: ['ip', 'route', 'add', route, 'dev', shim], undo})),
+  ]
+}
+
+export function shimFix(model: HostModel, l2: L2Network, parent: string): Fix {
+  const summary = `Create a bridge-mode macvlan shim on ${parent} with a reserved address and route the containers through it.`
   const plan = shimPlan(model, l2)
   const shim = shimName(l2)
-  if (!plan) return [shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'])]
-  const commands = [
-    shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge']),
-    shellLine(['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim]),
-    shellLine(['ip', 'link', 'set', shim, 'up']),
-    ...plan.routes.map((route) => shellLine(['ip', 'route', 'add', route, 'dev', shim])),
-  ]
-  if (plan.reserved) return commands
-  const containers = model.containerNames(l2.network)
-  return [...commands, `# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, containers, {aux: {shim: plan.address}})]
+  if (!plan) return {summary, commands: [shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'])]}
+  const actions = shimActions(plan, shim, parent)
+  const commands = actions.map((action) => shellLine(action.run))
+  if (plan.reserved) return {summary, commands, actions}
+  const reserve = [`# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, model.containerNames(l2.network), {aux: {shim: plan.address}})]
+  return {summary, commands: [...commands, ...reserve], actions}
 }
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
@@ -97,7 +105,7 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
     subject,
     message: `${unreachable} Add a macvlan shim on the host.`,
     evidence: {facts, commands},
-    fix: {summary: `Create a bridge-mode macvlan shim on ${l2.parent} with a reserved address and route the containers through it.`, commands: shimCommands(model, l2, l2.parent)},
+    fix: shimFix(model, l2, l2.parent),
   }
 }
 

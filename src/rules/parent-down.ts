@@ -33,7 +33,11 @@ function judge(model: HostModel, l2: L2Network, parent: Link, probes: ProbeResul
     message,
     evidence: {facts: {...facts, containers, ...(lower ? {lower: lower.name, lowerFlags: lower.flags, lowerOperstate: lower.operstate} : {}), ...(probed.length > 0 ? probeFacts(probed) : {})}, commands},
     fix: adminDown
-      ? {summary: `Bring ${culprit.name} up, then make it start at boot in your network manager.`, commands: [`ip link set ${culprit.name} up`]}
+      ? {
+          summary: `Bring ${culprit.name} up, then make it start at boot in your network manager.`,
+          commands: [`ip link set ${culprit.name} up`],
+          actions: [{run: ['ip', 'link', 'set', culprit.name, 'up'], undo: ['ip', 'link', 'set', culprit.name, 'down']}],
+        }
       : {summary: `${culprit.name} has no carrier: check the cable, the switch port (or the veth/VM peer) and the link partner.`, commands: [`ip -s link show dev ${culprit.name}`, `ethtool ${culprit.name}`]},
   }
 }

@@ -1,4 +1,4 @@
-import type {Finding, Rule} from '../engine/types.js'
+import type {Finding, FixAction, Rule} from '../engine/types.js'
 import {recreateNetworkCommands} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
@@ -7,20 +7,35 @@ import {noParent, notApplicable} from './common.js'
 import {shimPlan} from './host-isolation.js'
 
 /** What keeps `shim` from giving the host a path to `l2`'s containers, one problem per entry. */
-function problemsOf(model: HostModel, l2: L2Network, shim: Link): Array<{problem: string; fix: string[]}> {
-  const problems: Array<{problem: string; fix: string[]}> = []
+interface Problem {
+  problem: string
+  fix: string[]
+  /** Present when the remedy is a safe runtime change. */
+  actions?: FixAction[]
+}
+
+function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
+  const problems: Problem[] = []
   const plan = shimPlan(model, l2)
   const routes = plan?.routes ?? []
-  if (!shim.flags.includes('UP')) problems.push({problem: 'is down', fix: [`ip link set ${shim.name} up`]})
+  if (!shim.flags.includes('UP')) problems.push({problem: 'is down', fix: [`ip link set ${shim.name} up`], actions: [{run: ['ip', 'link', 'set', shim.name, 'up'], undo: ['ip', 'link', 'set', shim.name, 'down']}]})
   if (shim.mode !== 'bridge') problems.push({problem: `is in ${shim.mode ?? 'unknown'} mode, and only bridge mode passes frames to sibling macvlans`, fix: [`ip link del ${shim.name}`, `ip link add ${shim.name} link ${shim.parent} type macvlan mode bridge`]})
   const addresses = model.addressesOf(shim.name)
-  if (addresses.length === 0) problems.push({problem: 'has no IPv4 address', fix: plan ? [`ip addr add ${plan.address}/32 dev ${shim.name}`] : []})
+  if (addresses.length === 0 && plan) {
+    problems.push({
+      problem: 'has no IPv4 address',
+      fix: [`ip addr add ${plan.address}/32 dev ${shim.name}`],
+      actions: [{run: ['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim.name], undo: ['ip', 'addr', 'del', `${plan.address}/32`, 'dev', shim.name]}],
+    })
+  } else if (addresses.length === 0) problems.push({problem: 'has no IPv4 address', fix: []})
   const containerIps = model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : []))
   const missed = containerIps.filter((ip) => model.routeTo(ip)?.dev !== shim.name)
   if (missed.length > 0) {
+    const needed = routes.filter((route) => missed.some((ip) => cidrContains(route, ip)))
     problems.push({
       problem: `is not the route to ${missed.join(', ')}`,
-      fix: routes.filter((route) => missed.some((ip) => cidrContains(route, ip))).map((route) => `ip route add ${route} dev ${shim.name}`),
+      fix: needed.map((route) => `ip route add ${route} dev ${shim.name}`),
+      actions: needed.map((route) => ({run: ['ip', 'route', 'add', route, 'dev', shim.name], undo: ['ip', 'route', 'del', route, 'dev', shim.name]})),
     })
   }
   const reserved = new Set(l2.ipam.flatMap((config) => Object.values(config.auxAddresses)))
@@ -52,7 +67,12 @@ function judge(model: HostModel, l2: L2Network): Finding[] {
       subject: shimSubject,
       message: `Shim ${shim.name} ${problems.map(({problem}) => problem).join('; ')}: the host still cannot reach the containers on ${l2.network.name}.`,
       evidence,
-      fix: {summary: `Finish the shim ${shim.name}.`, commands: problems.flatMap(({fix}) => fix)},
+      fix: {
+        summary: `Finish the shim ${shim.name}.`,
+        commands: problems.flatMap(({fix}) => fix),
+        // Applied only when every problem has a safe runtime remedy; a mode change or a network recreate needs a person.
+        ...(problems.every((problem) => problem.actions) ? {actions: problems.flatMap((problem) => problem.actions ?? [])} : {}),
+      },
     }
   })
 }

@@ -1,0 +1,138 @@
+/**
+ * How to make a shim survive a reboot, in the words of the network manager that owns its parent: files to write and
+ * the command that activates them. Pure: `macvlan fix` prints these, and writes the files with --persist.
+ */
+import {shellLine} from './commands.js'
+import type {HostModel} from './host-model.js'
+
+export interface ShimSpec {
+  name: string
+  parent: string
+  mode: string
+  /** CIDRs, e.g. 192.168.1.223/32. */
+  addresses: string[]
+  routes: string[]
+}
+
+export type Manager = 'systemd-networkd' | 'NetworkManager' | 'ifupdown' | 'systemd-unit'
+
+export interface Persistence {
+  manager: Manager
+  /** Why this manager was chosen, in words. */
+  reason: string
+  files: Array<{path: string; content: string; mode?: number}>
+  /** Run after writing the files. */
+  activate: string[]
+}
+
+/** NetworkManager's macvlan.mode numbers. */
+const NM_MODE: Record<string, number> = {vepa: 1, bridge: 2, private: 3, passthru: 4, source: 5}
+
+/** The shim as it is on the host now. */
+export function shimSpecOf(model: HostModel, name: string): ShimSpec | undefined {
+  const link = model.link(name)
+  if (!link?.parent) return undefined
+  return {
+    name,
+    parent: link.parent,
+    mode: link.mode ?? 'bridge',
+    addresses: model.addressesOf(name).map((address) => `${address.local}/${address.prefixlen}`),
+    routes: model.data('routes').filter((route) => route.table === 'main' && route.dev === name && route.protocol !== 'kernel' && route.dst !== 'default' && !route.dst.includes(':')).map((route) => route.dst),
+  }
+}
+
+export function systemdUnit(spec: ShimSpec): Persistence {
+  const exec = [
+    ['ip', 'link', 'add', spec.name, 'link', spec.parent, 'type', 'macvlan', 'mode', spec.mode],
+    ...spec.addresses.map((cidr) => ['ip', 'addr', 'add', cidr, 'dev', spec.name]),
+    ['ip', 'link', 'set', spec.name, 'up'],
+    ...spec.routes.map((route) => ['ip', 'route', 'add', route, 'dev', spec.name]),
+  ]
+  const content = [
+    '[Unit]',
+    `Description=macvlan shim ${spec.name} (host access to macvlan containers)`,
+    'After=network-online.target',
+    'Wants=network-online.target',
+    'Before=docker.service',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    'RemainAfterExit=yes',
+    ...exec.map((argv) => `ExecStart=${shellLine(argv)}`),
+    `ExecStop=ip link del ${spec.name}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n')
+  const unit = `macvlan-shim-${spec.name}.service`
+  return {manager: 'systemd-unit', reason: 'no network manager that can create macvlans owns the parent', files: [{path: `/etc/systemd/system/${unit}`, content}], activate: ['systemctl daemon-reload', `systemctl enable ${unit}`]}
+}
+
+function networkd(spec: ShimSpec, parentNetworkFile: string): Persistence {
+  const netdev = ['[NetDev]', `Name=${spec.name}`, 'Kind=macvlan', '', '[MACVLAN]', `Mode=${spec.mode}`, ''].join('\n')
+  const network = ['[Match]', `Name=${spec.name}`, '', '[Network]', ...spec.addresses.map((cidr) => `Address=${cidr}`), ...spec.routes.flatMap((route) => ['', '[Route]', `Destination=${route}`]), ''].join('\n')
+  const dropIn = ['[Network]', `MACVLAN=${spec.name}`, ''].join('\n')
+  return {
+    manager: 'systemd-networkd',
+    reason: `systemd-networkd configures ${spec.parent} from ${parentNetworkFile}`,
+    files: [
+      {path: `/etc/systemd/network/50-${spec.name}.netdev`, content: netdev},
+      {path: `/etc/systemd/network/50-${spec.name}.network`, content: network},
+      {path: `${parentNetworkFile}.d/50-${spec.name}.conf`, content: dropIn},
+    ],
+    activate: ['networkctl reload', `networkctl reconfigure ${spec.parent}`],
+  }
+}
+
+function networkManager(spec: ShimSpec): Persistence {
+  const content = [
+    '[connection]',
+    `id=${spec.name}`,
+    'type=macvlan',
+    `interface-name=${spec.name}`,
+    '',
+    '[macvlan]',
+    `mode=${NM_MODE[spec.mode] ?? 2}`,
+    `parent=${spec.parent}`,
+    '',
+    '[ipv4]',
+    'method=manual',
+    ...spec.addresses.map((cidr, index) => `address${index + 1}=${cidr}`),
+    ...spec.routes.map((route, index) => `route${index + 1}=${route}`),
+    '',
+    '[ipv6]',
+    'method=disabled',
+    '',
+  ].join('\n')
+  return {
+    manager: 'NetworkManager',
+    reason: `NetworkManager manages ${spec.parent}`,
+    files: [{path: `/etc/NetworkManager/system-connections/${spec.name}.nmconnection`, content, mode: 0o600}],
+    activate: ['nmcli connection reload', `nmcli connection up ${spec.name}`],
+  }
+}
+
+function ifupdown(spec: ShimSpec): Persistence {
+  const content = [
+    `auto ${spec.name}`,
+    `iface ${spec.name} inet static`,
+    ...spec.addresses.slice(0, 1).map((cidr) => `    address ${cidr}`),
+    `    pre-up ip link add ${spec.name} link ${spec.parent} type macvlan mode ${spec.mode}`,
+    ...spec.routes.map((route) => `    up ip route add ${route} dev ${spec.name}`),
+    `    post-down ip link del ${spec.name}`,
+    '',
+  ].join('\n')
+  return {manager: 'ifupdown', reason: `/etc/network/interfaces configures ${spec.parent}`, files: [{path: `/etc/network/interfaces.d/${spec.name}`, content}], activate: [`ifup ${spec.name}`]}
+}
+
+/** Persistence in the language of whatever owns the parent: networkd, NetworkManager, ifupdown, or a systemd unit (also for netplan, which cannot create macvlans). */
+export function persistenceFor(model: HostModel, spec: ShimSpec): Persistence {
+  const config = model.data('netConfig')
+  const networkFile = config.networkd[spec.parent]?.networkFile
+  if (networkFile && config.networkd[spec.parent]?.adminState === 'configured') return networkd(spec, networkFile)
+  if (config.networkManager.some((device) => device.device === spec.parent && device.state === 'connected')) return networkManager(spec)
+  if ((config.mentions[spec.parent] ?? []).some((file) => file.startsWith('/etc/network/interfaces'))) return ifupdown(spec)
+  const unit = systemdUnit(spec)
+  return model.data('host').networkManagers.includes('netplan') ? {...unit, reason: 'netplan owns the parent, and netplan cannot create macvlans'} : unit
+}

@@ -4,6 +4,7 @@
  */
 
 import type {ContainerNetwork, DockerContainer, DockerEngine, DockerNetwork, IpamConfig, NetworkEndpoint, PublishedPort} from '../snapshot/types.js'
+import {withoutUndefined} from './compact.js'
 
 type Json = Record<string, unknown>
 
@@ -12,9 +13,6 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 const stringMap = (value: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(obj(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
-}
 
 function array(raw: unknown, what: string): Json[] {
   if (!Array.isArray(raw)) throw new TypeError(`${what}: expected a JSON array`)

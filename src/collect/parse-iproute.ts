@@ -1,6 +1,7 @@
 /** Pure parsers for iproute2's JSON (`ip -j`, `bridge -j`). Unknown fields are dropped so the snapshot stays small and stable. */
 
 import type {Address, BridgePort, FdbEntry, Link, Neighbour, Route} from '../snapshot/types.js'
+import {withoutUndefined} from './compact.js'
 
 type Json = Record<string, unknown>
 
@@ -14,9 +15,6 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined)
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
-}
 
 /** `ip -j -d link show` (also accepts `ip -j -d addr`, which embeds the same link fields). */
 export function parseLinks(raw: unknown): Link[] {

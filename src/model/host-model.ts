@@ -130,3 +130,8 @@ export class HostModel {
 export function ipv4Pools(l2: L2Network): Array<IpamConfig & {allocatable: string}> {
   return l2.ipam.filter((config) => !isIPv6(config.subnet)).map((config) => ({...config, allocatable: config.ipRange ?? config.subnet}))
 }
+
+/** Distinct parent names of `networks`, in network order (several networks may share one parent). */
+export function parentNames(networks: L2Network[]): string[] {
+  return [...new Set(networks.flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
+}

@@ -1,6 +1,6 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {shellWord} from '../model/commands.js'
-import type {HostModel} from '../model/host-model.js'
+import {parentNames, type HostModel} from '../model/host-model.js'
 import {shimSpecOf, systemdUnit} from '../model/persistence.js'
 
 /** The commands that write the systemd unit recreating `shim` as it is now, before Docker starts. */
@@ -16,7 +16,7 @@ export const bootOrder: Rule = {
   meta: {id: 'boot-order', code: 'MVD027', title: 'Shims and Docker come back after a reboot', severity: 'warn', requires: ['links', 'addresses', 'routes', 'networks', 'netConfig']},
   evaluate: ({model}) => {
     const config = model.data('netConfig')
-    const parents = [...new Set(model.macvlanNetworks().flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
+    const parents = parentNames(model.macvlanNetworks())
     const findings: Finding[] = parents.flatMap((parent) =>
       model.shimsOn(parent).map((shim): Finding => {
         const subject = {interface: shim.name}

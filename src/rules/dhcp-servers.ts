@@ -1,11 +1,12 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {ipv4Value} from '../model/ip.js'
 import {recordsFor} from './probe-evidence.js'
+import {parentNames} from '../model/host-model.js'
 
 export const dhcpServers: Rule = {
   meta: {id: 'dhcp-servers', code: 'MVD030', title: 'One DHCP server answers on each parent', severity: 'warn', requires: ['networks']},
   evaluate: ({model, probes}) => {
-    const parents = [...new Set(model.macvlanNetworks().flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
+    const parents = parentNames(model.macvlanNetworks())
     return parents.flatMap((parent): Finding[] => {
       const records = recordsFor(probes, 'dhcp-discover').filter((record) => record.parent === parent)
       if (records.length === 0) return []

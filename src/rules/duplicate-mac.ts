@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import type {HostModel} from '../model/host-model.js'
+import {parentNames, type HostModel} from '../model/host-model.js'
 
 /** The multicast bit (lowest bit of the first octet) clear: a MAC an interface may use as its own. */
 export function isUnicastMac(mac: string): boolean {
@@ -28,7 +28,7 @@ function holdersOn(model: HostModel, parent: string): Map<string, Holder[]> {
 export const duplicateMac: Rule = {
   meta: {id: 'duplicate-mac', code: 'MVD016', title: 'Every MAC on a parent is unique and unicast', severity: 'fail', requires: ['links', 'networks', 'containers']},
   evaluate: ({model}) => {
-    const parents = [...new Set(model.l2Networks().flatMap((l2) => (l2.parent && model.link(l2.parent) ? [l2.parent] : [])))]
+    const parents = parentNames(model.l2Networks()).filter((parent) => model.link(parent))
     return parents.map((parent): Finding => {
       const holders = holdersOn(model, parent)
       const duplicates = [...holders].filter(([, list]) => new Set(list.map((holder) => holder.who)).size > 1)

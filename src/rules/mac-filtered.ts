@@ -1,6 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {ProbeResults} from '../probe/types.js'
 import {probeFacts, recordsFor} from './probe-evidence.js'
+import {parentNames} from '../model/host-model.js'
 
 /** What drops frames from MACs it did not assign, per `systemd-detect-virt` name, and the setting that allows them. */
 const PLATFORMS: Record<string, {name: string; setting: string; commands: string[]}> = {
@@ -61,7 +62,7 @@ export const macFiltered: Rule = {
     if (model.macvlanNetworks().length === 0) return []
     const {virtualization} = model.data('host')
     const platform = PLATFORMS[virtualization.type]
-    const parents = [...new Set(model.macvlanNetworks().flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
+    const parents = parentNames(model.macvlanNetworks())
     const probed = parents.flatMap((parent) => proven(parent, probes, platform) ?? [])
     if (probed.length > 0) return probed
     const subject = {}

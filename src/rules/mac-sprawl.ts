@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import type {HostModel} from '../model/host-model.js'
+import {parentNames, type HostModel} from '../model/host-model.js'
 import {isUnicastMac} from './duplicate-mac.js'
 
 /** Every unicast MAC the parent must accept besides its own: its unicast filter (fdb `self` entries), containers, host macvlans. */
@@ -26,7 +26,7 @@ function macsOn(model: HostModel, parent: string): {total: Set<string>; containe
 export const macSprawl: Rule = {
   meta: {id: 'mac-sprawl', code: 'MVD015', title: 'The parent carries a sane number of MACs', severity: 'warn', requires: ['links', 'fdb', 'networks', 'containers']},
   evaluate: ({model, settings}) => {
-    const parents = [...new Set(model.l2Networks().flatMap((l2) => (l2.parent && model.link(l2.parent) ? [l2.parent] : [])))]
+    const parents = parentNames(model.l2Networks()).filter((parent) => model.link(parent))
     return parents.map((parent): Finding => {
       const link = model.link(parent)
       const {total, containers, hostMacvlans} = macsOn(model, parent)

@@ -1,5 +1,6 @@
 import type {HostModel} from '../model/host-model.js'
-import type {ProbeResults} from '../probe/types.js'
+import type {ShimSpec} from '../model/persistence.js'
+import type {ProbePurpose, ProbeResults} from '../probe/types.js'
 import type {SliceName, Snapshot} from '../snapshot/types.js'
 
 export type Outcome = 'pass' | 'warn' | 'fail' | 'skip' | 'error'
@@ -31,6 +32,10 @@ export interface Fix {
   commands: string[]
   /** The runtime part of the fix, when it can be applied safely and undone; absent for anything only a person should do. */
   actions?: FixAction[]
+  /** The shim the host has once this fix is done, so `macvlan fix` can make it survive a reboot. */
+  shim?: ShimSpec
+  /** An address the actions take that Docker has not reserved: `macvlan fix` proves it free by ARP before using it. */
+  freeAddress?: {address: string; parent: string}
 }
 
 /** What a rule says about one subject. */
@@ -55,6 +60,8 @@ export interface RuleMeta {
   requires: SliceName[]
   /** When this rule fails nothing else can be judged (macvlan cannot work here at all): the rest are not run. */
   stopsOnFail?: boolean
+  /** The probes whose records the rule reads: `macvlan fix` re-sends these to verify what it changed. */
+  probes?: ProbePurpose[]
 }
 
 /** What the operator told us that the host cannot (config file or flags). */

@@ -2,7 +2,9 @@
  * How to make a shim survive a reboot, in the words of the network manager that owns its parent: files to write and
  * the command that activates them. Pure: `macvlan fix` prints these, and writes the files with --persist.
  */
-import {shellLine} from './commands.js'
+import {basename} from 'node:path'
+
+import {shellLine, shellWord} from './commands.js'
 import type {HostModel} from './host-model.js'
 
 export interface ShimSpec {
@@ -79,7 +81,8 @@ function networkd(spec: ShimSpec, parentNetworkFile: string): Persistence {
     files: [
       {path: `/etc/systemd/network/50-${spec.name}.netdev`, content: netdev},
       {path: `/etc/systemd/network/50-${spec.name}.network`, content: network},
-      {path: `${parentNetworkFile}.d/50-${spec.name}.conf`, content: dropIn},
+      // In /etc whatever directory the parent's file is in: netplan's live in /run, which is gone after a reboot.
+      {path: `/etc/systemd/network/${basename(parentNetworkFile)}.d/50-${spec.name}.conf`, content: dropIn},
     ],
     activate: ['networkctl reload', `networkctl reconfigure ${spec.parent}`],
   }
@@ -135,4 +138,14 @@ export function persistenceFor(model: HostModel, spec: ShimSpec): Persistence {
   if ((config.mentions[spec.parent] ?? []).some((file) => file.startsWith('/etc/network/interfaces'))) return ifupdown(spec)
   const unit = systemdUnit(spec)
   return model.data('host').networkManagers.includes('netplan') ? {...unit, reason: 'netplan owns the parent, and netplan cannot create macvlans'} : unit
+}
+
+/** The same persistence as shell lines a person can paste: write each file, then activate. */
+export function persistenceCommands(persistence: Persistence): string[] {
+  const directories = [...new Set(persistence.files.map((file) => file.path.slice(0, file.path.lastIndexOf('/'))))]
+  return [
+    shellLine(['mkdir', '-p', ...directories]),
+    ...persistence.files.flatMap((file) => [`printf '%s' ${shellWord(file.content)} > ${file.path}`, ...(file.mode === undefined ? [] : [`chmod ${file.mode.toString(8)} ${file.path}`])]),
+    ...persistence.activate,
+  ]
 }

@@ -10,6 +10,7 @@ export type ProbePurpose =
   | 'mac-filter-scratch'
   | 'address-owners'
   | 'dhcp-discover'
+  | 'free-address'
 
 export interface DhcpOffer {
   server: string

@@ -1,16 +1,6 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {shellWord} from '../model/commands.js'
-import {parentNames, type HostModel} from '../model/host-model.js'
-import {shimSpecOf, systemdUnit} from '../model/persistence.js'
-
-/** The commands that write the systemd unit recreating `shim` as it is now, before Docker starts. */
-function unitCommands(model: HostModel, shim: string): string[] {
-  const spec = shimSpecOf(model, shim)
-  if (!spec) return []
-  const unit = systemdUnit(spec)
-  const file = unit.files[0]
-  return file ? [`printf '%s' ${shellWord(file.content)} > ${file.path}`, unit.activate.join(' && ')] : []
-}
+import {parentNames} from '../model/host-model.js'
+import {persistenceCommands, persistenceFor, shimSpecOf} from '../model/persistence.js'
 
 export const bootOrder: Rule = {
   meta: {id: 'boot-order', code: 'MVD027', title: 'Shims and Docker come back after a reboot', severity: 'warn', requires: ['links', 'addresses', 'routes', 'networks', 'netConfig']},
@@ -23,13 +13,16 @@ export const bootOrder: Rule = {
         const places = config.mentions[shim.name] ?? []
         const evidence = {facts: {configuredIn: places, networkd: config.networkd[shim.name]}, commands: [`grep -rl ${shim.name} /etc/network /etc/netplan /etc/systemd /etc/NetworkManager`]}
         if (places.length > 0) return {outcome: 'pass', subject, message: `Shim ${shim.name} is configured in ${places.join(', ')}, so it comes back after a reboot.`, evidence}
-        return {
+        const warning: Finding = {
           outcome: 'warn',
           subject,
           message: `Shim ${shim.name} exists only at runtime: no network configuration or unit names it, so after the next reboot the host loses its path to the containers again.`,
           evidence,
-          fix: {summary: `Make ${shim.name} persistent: in your network manager (see \`macvlan explain host-isolation\`), or with this systemd unit.`, commands: unitCommands(model, shim.name)},
         }
+        const spec = shimSpecOf(model, shim.name)
+        if (!spec) return warning
+        const persistence = persistenceFor(model, spec)
+        return {...warning, fix: {summary: `Make ${shim.name} persistent (${persistence.reason}): \`macvlan fix --persist\` writes these files.`, commands: persistenceCommands(persistence), shim: spec}}
       }),
     )
     if (config.dockerUnitAfter && parents.length > 0) {

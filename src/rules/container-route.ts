@@ -3,7 +3,7 @@ import {bareAddress, cidrContains} from '../model/ip.js'
 import {describe, probeFacts, recordsFor} from './probe-evidence.js'
 
 export const containerRoute: Rule = {
-  meta: {id: 'container-route', code: 'MVD028', title: 'Containers route through their macvlan gateway', severity: 'warn', requires: ['networks', 'containers', 'containerViews']},
+  meta: {id: 'container-route', code: 'MVD028', title: 'Containers route through their macvlan gateway', severity: 'warn', requires: ['networks', 'containers', 'containerViews'], probes: ['container-to-gateway', 'container-to-peer']},
   evaluate: ({model, probes}) =>
     model.l2Networks().flatMap((l2) =>
       model.endpointsOf(l2.network).flatMap(({container, endpoint}): Finding[] => {

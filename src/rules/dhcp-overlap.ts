@@ -7,7 +7,7 @@ import {saferLayout} from './addressing.js'
 import {probeFacts, recordsFor} from './probe-evidence.js'
 
 export const dhcpOverlap: Rule = {
-  meta: {id: 'dhcp-overlap', code: 'MVD009', title: "Docker's range is outside the LAN's DHCP pool", severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers']},
+  meta: {id: 'dhcp-overlap', code: 'MVD009', title: "Docker's range is outside the LAN's DHCP pool", severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers'], probes: ['dhcp-discover']},
   evaluate: ({model, settings, probes}) =>
     model.l2Networks().map((l2): Finding => {
       const subject = {network: l2.network.name, interface: l2.parent}

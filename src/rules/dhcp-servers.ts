@@ -4,7 +4,7 @@ import {recordsFor} from './probe-evidence.js'
 import {parentNames} from '../model/host-model.js'
 
 export const dhcpServers: Rule = {
-  meta: {id: 'dhcp-servers', code: 'MVD030', title: 'One DHCP server answers on each parent', severity: 'warn', requires: ['networks']},
+  meta: {id: 'dhcp-servers', code: 'MVD030', title: 'One DHCP server answers on each parent', severity: 'warn', requires: ['networks'], probes: ['dhcp-discover']},
   evaluate: ({model, probes}) => {
     const parents = parentNames(model.macvlanNetworks())
     return parents.flatMap((parent): Finding[] => {

@@ -54,9 +54,10 @@ export function shimFix(model: HostModel, l2: L2Network, parent: string): Fix {
   if (!plan) return {summary, commands: [shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'])]}
   const actions = shimActions(plan, shim, parent)
   const commands = actions.map((action) => shellLine(action.run))
-  if (plan.reserved) return {summary, commands, actions}
+  const done = {summary, commands, actions, shim: {name: shim, parent, mode: 'bridge', addresses: [`${plan.address}/32`], routes: plan.routes}}
+  if (plan.reserved) return done
   const reserve = [`# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, model.containerNames(l2.network), {aux: {shim: plan.address}})]
-  return {summary, commands: [...commands, ...reserve], actions}
+  return {...done, commands: [...commands, ...reserve], freeAddress: {address: plan.address, parent}}
 }
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
@@ -110,7 +111,7 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
 }
 
 export const hostIsolation: Rule = {
-  meta: {id: 'host-isolation', code: 'MVD001', title: 'The host can reach its macvlan containers', severity: 'warn', requires: ['links', 'routes', 'networks', 'containers']},
+  meta: {id: 'host-isolation', code: 'MVD001', title: 'The host can reach its macvlan containers', severity: 'warn', requires: ['links', 'routes', 'networks', 'containers'], probes: ['host-to-container']},
   evaluate: ({model, probes}) =>
     model.l2Networks().flatMap((l2) => {
       const finding = judge(model, l2)

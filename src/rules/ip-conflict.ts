@@ -92,6 +92,6 @@ function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, O
 }
 
 export const ipConflict: Rule = {
-  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers']},
+  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers'], probes: ['address-owners']},
   evaluate: ({model, probes}) => onEachParent(model, (l2, parent) => judge(model, l2, parent.name, probes)),
 }

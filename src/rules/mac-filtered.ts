@@ -57,7 +57,7 @@ function proven(parent: string, probes: ProbeResults | undefined, platform: (typ
 }
 
 export const macFiltered: Rule = {
-  meta: {id: 'mac-filtered', code: 'MVD008', title: 'No hypervisor or cloud drops the containers\' MACs', severity: 'warn', requires: ['host', 'networks']},
+  meta: {id: 'mac-filtered', code: 'MVD008', title: 'No hypervisor or cloud drops the containers\' MACs', severity: 'warn', requires: ['host', 'networks'], probes: ['mac-filter-host', 'mac-filter-scratch']},
   evaluate: ({model, probes}) => {
     if (model.macvlanNetworks().length === 0) return []
     const {virtualization} = model.data('host')

@@ -43,6 +43,6 @@ function judge(model: HostModel, l2: L2Network, parent: Link, probes: ProbeResul
 }
 
 export const parentDown: Rule = {
-  meta: {id: 'parent-down', code: 'MVD004', title: 'Parent interface is up', severity: 'fail', requires: ['links', 'networks', 'containers']},
+  meta: {id: 'parent-down', code: 'MVD004', title: 'Parent interface is up', severity: 'fail', requires: ['links', 'networks', 'containers'], probes: ['container-to-gateway']},
   evaluate: ({model, probes}) => onEachParent(model, (l2, parent) => judge(model, l2, parent, probes)),
 }

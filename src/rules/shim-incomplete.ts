@@ -1,7 +1,8 @@
-import type {Finding, FixAction, Rule} from '../engine/types.js'
+import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
 import {recreateNetworkCommands} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
+import {shimSpecOf, type ShimSpec} from '../model/persistence.js'
 import type {Link} from '../snapshot/types.js'
 import {noParent, notApplicable} from './common.js'
 import {shimPlan} from './host-isolation.js'
@@ -12,6 +13,8 @@ interface Problem {
   fix: string[]
   /** Present when the remedy is a safe runtime change. */
   actions?: FixAction[]
+  /** What those actions add to the shim. */
+  adds?: Partial<Pick<ShimSpec, 'addresses' | 'routes'>>
 }
 
 function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
@@ -26,6 +29,7 @@ function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
       problem: 'has no IPv4 address',
       fix: [`ip addr add ${plan.address}/32 dev ${shim.name}`],
       actions: [{run: ['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim.name], undo: ['ip', 'addr', 'del', `${plan.address}/32`, 'dev', shim.name]}],
+      adds: {addresses: [`${plan.address}/32`]},
     })
   } else if (addresses.length === 0) problems.push({problem: 'has no IPv4 address', fix: []})
   const containerIps = model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : []))
@@ -36,6 +40,7 @@ function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
       problem: `is not the route to ${missed.join(', ')}`,
       fix: needed.map((route) => `ip route add ${route} dev ${shim.name}`),
       actions: needed.map((route) => ({run: ['ip', 'route', 'add', route, 'dev', shim.name], undo: ['ip', 'route', 'del', route, 'dev', shim.name]})),
+      adds: {routes: needed},
     })
   }
   const reserved = new Set(l2.ipam.flatMap((config) => Object.values(config.auxAddresses)))
@@ -47,6 +52,18 @@ function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
     }
   }
   return problems
+}
+
+/** The shim as it will be once every action has run (what persistence must recreate), and the address it takes unreserved. */
+function completed(model: HostModel, l2: L2Network, shim: Link, problems: Problem[]): Pick<Fix, 'shim' | 'freeAddress'> {
+  const current = shimSpecOf(model, shim.name)
+  if (!current) return {}
+  const addresses = problems.flatMap((problem) => problem.adds?.addresses ?? [])
+  const routes = problems.flatMap((problem) => problem.adds?.routes ?? [])
+  const spec = {...current, addresses: [...current.addresses, ...addresses], routes: [...current.routes, ...routes]}
+  const plan = shimPlan(model, l2)
+  if (addresses.length > 0 && plan && !plan.reserved && shim.parent) return {shim: spec, freeAddress: {address: plan.address, parent: shim.parent}}
+  return {shim: spec}
 }
 
 function judge(model: HostModel, l2: L2Network): Finding[] {
@@ -71,7 +88,7 @@ function judge(model: HostModel, l2: L2Network): Finding[] {
         summary: `Finish the shim ${shim.name}.`,
         commands: problems.flatMap(({fix}) => fix),
         // Applied only when every problem has a safe runtime remedy; a mode change or a network recreate needs a person.
-        ...(problems.every((problem) => problem.actions) ? {actions: problems.flatMap((problem) => problem.actions ?? [])} : {}),
+        ...(problems.every((problem) => problem.actions) ? {actions: problems.flatMap((problem) => problem.actions ?? []), ...completed(model, l2, shim, problems)} : {}),
       },
     }
   })

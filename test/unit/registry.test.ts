@@ -28,6 +28,12 @@ describe('the rule registry', () => {
     expect(existsSync(`test/unit/rules/${meta.id}.test.ts`)).toBe(true)
     expect(readFileSync('docs/rules/README.md', 'utf8')).toContain(`| ${meta.code} | [${meta.id}](${meta.id}.md) |`)
   })
+
+  it.each(metas)('$id declares every kind of probe it reads (macvlan fix re-sends those to verify)', (meta) => {
+    const source = readFileSync(`src/rules/${meta.id}.ts`, 'utf8')
+    const read = [...source.matchAll(/recordsFor\(probes, '([a-z-]+)'/g)].map((match) => match[1])
+    expect([...new Set(read)].sort()).toEqual([...(meta.probes ?? [])].sort())
+  })
 })
 
 describe.each(RULES.map((rule) => [rule.meta.id, rule] as const))('docs/rules/%s.md examples', (_id, rule) => {

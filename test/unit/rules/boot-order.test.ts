@@ -9,7 +9,10 @@ describe('boot-order', () => {
     const [result] = judge(bootOrder, fixture('shim-not-persistent'))
     expect(result?.outcome).toBe('warn')
     expect(result?.message).toContain('Shim lan-shim exists only at runtime')
-    const unit = result?.fix?.commands[0] ?? ''
+    expect(result?.fix?.shim).toEqual({name: 'lan-shim', parent: 'eth1', mode: 'bridge', addresses: ['192.168.77.223/32'], routes: ['192.168.77.192/27']})
+    const commands = result?.fix?.commands ?? []
+    expect(commands).toContain('systemctl enable macvlan-shim-lan-shim.service')
+    const unit = commands.find((command) => command.startsWith('printf')) ?? ''
     expect(unit).toContain('ExecStart=ip link add lan-shim link eth1 type macvlan mode bridge')
     expect(unit).toContain('ExecStart=ip addr add 192.168.77.223/32 dev lan-shim')
     expect(unit).toContain('ExecStart=ip route add 192.168.77.192/27 dev lan-shim')

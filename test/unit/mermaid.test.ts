@@ -46,7 +46,7 @@ async function parseInChromium(diagrams: string[]): Promise<string[]> {
       '--disable-component-update',
       '--disable-sync',
       `--user-data-dir=${join(dir, 'profile')}`,
-      '--virtual-time-budget=10000',
+      '--virtual-time-budget=60000',
       '--dump-dom',
       `file://${page}`,
     ], {timeout: 60_000})

@@ -3,9 +3,10 @@ import {readFileSync, writeFileSync} from 'node:fs'
 
 import {createGenerator} from 'ts-json-schema-generator'
 
-const SCHEMAS = [
+export const SCHEMAS = [
   {type: 'Snapshot', path: 'src/snapshot/types.ts', out: 'schemas/snapshot.schema.json'},
   {type: 'Report', path: 'src/engine/report.ts', out: 'schemas/report.schema.json'},
+  {type: 'FixOutcome', path: 'src/fix/render.ts', out: 'schemas/fix.schema.json'},
 ]
 
 export function generateSchema(type: string, path: string): string {

@@ -6,6 +6,7 @@ import {UserError} from './errors.js'
 import {TOOL} from './package-root.js'
 import {HostModel} from './model/host-model.js'
 import {runProbes} from './probe/run.js'
+import type {ProbePurpose, ProbeResults} from './probe/types.js'
 import {RULES} from './rules/index.js'
 import {loadSnapshot} from './snapshot/load.js'
 import {Redactor} from './snapshot/redact.js'
@@ -27,7 +28,7 @@ export interface DoctorOptions {
   /** Told when a phase starts, for a progress line. */
   onPhase?: (phase: 'collecting' | 'probing' | 'evaluating') => void
   /** Probe settings, or undefined for --no-probe. */
-  probe?: {timeoutMs: number; dhcpSamples: number; dhcpTimeoutMs: number}
+  probe?: {timeoutMs: number; dhcpSamples: number; dhcpTimeoutMs: number; purposes?: ReadonlySet<ProbePurpose>}
 }
 
 export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'>): Promise<Snapshot> {
@@ -72,8 +73,14 @@ function canProbe(snapshot: Snapshot): boolean {
   return (['host', 'links', 'addresses', 'networks', 'containers'] as const).every((slice) => 'data' in snapshot[slice])
 }
 
-/** collect (or replay) → rules → report. Redaction happens last so rules see real addresses. */
-export async function runDoctor(options: DoctorOptions): Promise<Report> {
+export interface Diagnosis {
+  snapshot: Snapshot
+  probes?: ProbeResults
+  report: Report
+}
+
+/** collect (or replay) → probes → rules → report, with real addresses (what `macvlan fix` works from). */
+export async function diagnose(options: DoctorOptions): Promise<Diagnosis> {
   options.onPhase?.('collecting')
   const collected = await obtainSnapshot(options)
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
@@ -83,6 +90,12 @@ export async function runDoctor(options: DoctorOptions): Promise<Report> {
   options.onPhase?.('evaluating')
   const checks = evaluateRules(RULES, snapshot, options.settings, probes)
   const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}, probes)
+  return probes ? {snapshot, probes, report} : {snapshot, report}
+}
+
+/** The doctor's report. Redaction happens last so rules see real addresses. */
+export async function runDoctor(options: DoctorOptions): Promise<Report> {
+  const {snapshot, report} = await diagnose(options)
   if (!options.redact) return report
   return {...new Redactor(sensitiveNames(snapshot)).value(report), redacted: true}
 }

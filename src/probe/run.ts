@@ -7,7 +7,7 @@ import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
 import {icmpSweep} from './icmp-sweep.js'
 import {planProbes, type IcmpProbe, type ScratchProbe} from './plan.js'
 import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
-import type {DhcpOffer, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
+import type {DhcpOffer, ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
 
 export interface ProbeOptions {
   timeoutMs: number
@@ -17,7 +17,11 @@ export interface ProbeOptions {
   /** How long to collect OFFERs: servers ping a candidate address before offering it, which takes a second or more. */
   dhcpTimeoutMs: number
   now: () => Date
+  /** Send only these kinds of probe (all when absent): a fix is verified by the probes its checks read. */
+  purposes?: ReadonlySet<ProbePurpose>
 }
+
+const wanted = (options: ProbeOptions, purpose: ProbePurpose) => !options.purposes || options.purposes.has(purpose)
 
 const DHCP_SCRIPT = fileURLToPath(new URL('./dhcp-discover.js', import.meta.url))
 
@@ -124,14 +128,15 @@ async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number
 
 async function scratchProbes(plan: ScratchProbe, options: ProbeOptions): Promise<ProbeRecord[]> {
   const hostArp = async (): Promise<ProbeRecord[]> => {
-    if (!plan.gateway) return []
+    if (!plan.gateway || !wanted(options, 'mac-filter-host')) return []
     const command = ['arping', '-c', '2', '-w', seconds(options.timeoutMs), '-s', '0.0.0.0', '-I', plan.parent, plan.gateway]
     return [{...arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000)), parent: plan.parent}]
   }
   const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, options.dhcpTimeoutMs) + 1000, async (scratch) => {
-    const gateway = plan.gateway ? [scratchArp(scratch, 'mac-filter-scratch', plan.gateway, options.timeoutMs)] : []
-    const owners = [...new Map(plan.owners.map((owner) => [owner.address, owner])).values()].map((owner) => scratchArp(scratch, 'address-owners', owner.address, options.timeoutMs, owner.network))
-    return Promise.all([...gateway, ...owners, dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)])
+    const gateway = plan.gateway && wanted(options, 'mac-filter-scratch') ? [scratchArp(scratch, 'mac-filter-scratch', plan.gateway, options.timeoutMs)] : []
+    const owners = wanted(options, 'address-owners') ? [...new Map(plan.owners.map((owner) => [owner.address, owner])).values()] : []
+    const dhcp = wanted(options, 'dhcp-discover') ? [dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)] : []
+    return Promise.all([...gateway, ...owners.map((owner) => scratchArp(scratch, 'address-owners', owner.address, options.timeoutMs, owner.network)), ...dhcp])
   })
   const [host, scratch] = await Promise.all([hostArp(), fromScratch])
   return [...host, ...scratch]
@@ -152,10 +157,19 @@ async function arpingIsIputils(): Promise<boolean> {
   return `${version.stdout}${version.stderr}`.includes('iputils')
 }
 
+const SCRATCH_PURPOSES: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']
+
+/** ARP for each address a fix would take, from a throw-away MAC on `parent`: an answer means someone already uses it. */
+export async function proveFree(parent: string, addresses: string[], timeoutMs: number): Promise<ProbeRecord[]> {
+  if (!(await arpingIsIputils())) throw new Error("iputils' arping is not installed (install iputils-arping)")
+  return withScratch(parent, timeoutMs + 1000, (scratch) => Promise.all(addresses.map((address) => scratchArp(scratch, 'free-address', address, timeoutMs))))
+}
+
 /** Sends every planned probe, all at once up to `concurrency`, so the phase takes about one probe timeout whatever the count. */
 export async function runProbes(model: HostModel, options: ProbeOptions): Promise<ProbeResults> {
   const started = options.now()
-  const plan = planProbes(model)
+  const planned = planProbes(model)
+  const plan = {...planned, icmp: planned.icmp.filter((probe) => wanted(options, probe.purpose)), scratch: SCRATCH_PURPOSES.some((purpose) => wanted(options, purpose)) ? planned.scratch : []}
   const missing = missingFor(model)
   const skipped = [...plan.skipped]
   const groups = [

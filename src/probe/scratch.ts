@@ -7,31 +7,13 @@ import {spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 
 import {run} from '../collect/exec.js'
+import {onInterrupt} from '../interrupt.js'
 
 export interface Scratch {
   namespace: string
   interface: string
   mac: string
   parent: string
-}
-
-const live = new Set<string>()
-
-function removeAllNow(): void {
-  for (const namespace of live) spawnSync('ip', ['netns', 'del', namespace], {stdio: 'ignore'})
-  live.clear()
-}
-
-let hooked = false
-function hookSignals(): void {
-  if (hooked) return
-  hooked = true
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    process.on(signal, () => {
-      removeAllNow()
-      process.exit(code)
-    })
-  }
 }
 
 /** A random unicast, locally administered MAC (first octet x2/x6/xA/xE). */
@@ -45,8 +27,8 @@ export async function withScratch<T>(parent: string, timeoutMs: number, use: (sc
   const id = randomBytes(3).toString('hex')
   const scratch: Scratch = {namespace: `mvd-probe-${process.pid}-${id}`, interface: `mvdp${id}`, mac: throwAwayMac(), parent}
   const options = {timeoutMs}
-  hookSignals()
-  live.add(scratch.namespace)
+  const removeNow = () => spawnSync('ip', ['netns', 'del', scratch.namespace], {stdio: 'ignore'})
+  const forget = onInterrupt(removeNow)
   try {
     await run('ip', ['netns', 'add', scratch.namespace], options)
     await run('ip', ['link', 'add', 'link', parent, 'name', scratch.interface, 'netns', scratch.namespace, 'address', scratch.mac, 'type', 'macvlan', 'mode', 'bridge'], options)
@@ -55,7 +37,7 @@ export async function withScratch<T>(parent: string, timeoutMs: number, use: (sc
     await run('ip', ['-n', scratch.namespace, 'route', 'add', 'default', 'dev', scratch.interface], options)
     return await use(scratch)
   } finally {
-    await run('ip', ['netns', 'del', scratch.namespace], options).catch(() => spawnSync('ip', ['netns', 'del', scratch.namespace], {stdio: 'ignore'}))
-    live.delete(scratch.namespace)
+    await run('ip', ['netns', 'del', scratch.namespace], options).catch(removeNow)
+    forget()
   }
 }

@@ -161,3 +161,26 @@ describe('formats and health-check policy', () => {
     expect(result.stdout).not.toContain('\u001B[')
   })
 })
+
+describe('macvlan fix', () => {
+  it('prints the plan for a saved snapshot, exits with the host status, and marks it print-only', async () => {
+    const result = await macvlan(['fix', '--from', join(FIXTURES, 'shim-without-route.json')])
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toContain('(from a saved snapshot: print only)')
+    expect(result.stdout).toContain('    ip route add 192.168.77.192/27 dev lan-shim\n')
+    expect(result.stderr).toBe('')
+  })
+
+  it('refuses to apply a saved snapshot, which may describe another host', async () => {
+    const result = await macvlan(['fix', '--apply', '--from', join(FIXTURES, 'host-isolation.json')])
+    expect(result.exitCode).toBe(3)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe('macvlan: --apply and --persist change this host, and a saved snapshot may describe another — Drop --from to fix this host, or drop --apply/--persist to print the plan.')
+  })
+
+  it.each([['--apply'], ['--persist']])('refuses %s without root before touching anything', async (flag) => {
+    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'fix', flag], {reject: false, env: {NO_COLOR: '1', HOME: tmpdir(), ...NO_DOCKER}})
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr).toMatch(/^macvlan: --apply and --persist change links, routes and files in \/etc, which needs root — Run it as root: sudo macvlan fix --(apply|persist)$/)
+  })
+})

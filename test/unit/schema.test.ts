@@ -5,17 +5,16 @@ import {describe, expect, it} from 'vitest'
 import {evaluateRules} from '../../src/engine/evaluate.js'
 import {buildReport} from '../../src/engine/report.js'
 import {RULES} from '../../src/rules/index.js'
-import {generateSchema} from '../../scripts/schemas.js'
+import {generateSchema, SCHEMAS} from '../../scripts/schemas.js'
 import {fixture} from '../helpers/fixtures.js'
-import {GOLDEN_FIXTURES, goldenPath} from '../helpers/golden.js'
+import {fixGoldenPath, GOLDEN_FIX_FIXTURES, GOLDEN_FIXTURES, goldenPath} from '../helpers/golden.js'
 
 const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8'))
 const fixtures = readdirSync(new URL('../../fixtures/snapshots/', import.meta.url)).map((file) => file.replace(/\.json$/, ''))
 
 describe('JSON Schemas', () => {
   it('are up to date with the TypeScript types (npm run schemas regenerates them)', () => {
-    expect(generateSchema('Snapshot', 'src/snapshot/types.ts')).toBe(readFileSync('schemas/snapshot.schema.json', 'utf8'))
-    expect(generateSchema('Report', 'src/engine/report.ts')).toBe(readFileSync('schemas/report.schema.json', 'utf8'))
+    for (const {type, path, out} of SCHEMAS) expect(generateSchema(type, path), out).toBe(readFileSync(out, 'utf8'))
   })
 
   it.each(fixtures)('fixture %s is a valid snapshot, and its report a valid report', (name) => {
@@ -35,5 +34,12 @@ describe('golden JSON reports', () => {
     const validReport = new Ajv({strict: false, allErrors: true}).compile(schema('report'))
     const golden = JSON.parse(readFileSync(goldenPath(name, 'json'), 'utf8'))
     expect(validReport(golden), JSON.stringify(validReport.errors)).toBe(true)
+  })
+})
+
+describe('golden fix plans', () => {
+  it.each(GOLDEN_FIX_FIXTURES)('%s validates against the fix schema', (name) => {
+    const validPlan = new Ajv({strict: false, allErrors: true}).compile(schema('fix'))
+    expect(validPlan(JSON.parse(readFileSync(fixGoldenPath(name, 'json'), 'utf8'))), JSON.stringify(validPlan.errors)).toBe(true)
   })
 })

@@ -1,0 +1,139 @@
+/**
+ * The remedy for this host, from the doctor's report: what `--apply` may run (each with its undo), what only a person
+ * should do, and how each shim survives a reboot. Pure, so every plan is unit-tested from fixtures.
+ */
+import type {Report} from '../engine/report.js'
+import type {Status} from '../engine/status.js'
+import type {CheckResult, Fix, FixAction, Subject} from '../engine/types.js'
+import {shellLine} from '../model/commands.js'
+import {MissingSlice, type HostModel} from '../model/host-model.js'
+import {persistenceCommands, persistenceFor, systemdUnit, type Persistence, type ShimSpec} from '../model/persistence.js'
+import type {ProbeRecord} from '../probe/types.js'
+
+export const FIX_PLAN_SCHEMA_VERSION = 1
+
+/** What ARP said about an address a fix would take without Docker having reserved it. */
+export interface AddressProof {
+  address: string
+  parent: string
+  verdict: 'free' | 'taken' | 'unproven'
+  detail: string
+  command?: string
+}
+
+export interface FixStep {
+  check: Pick<CheckResult, 'id' | 'code' | 'title' | 'subject' | 'message'> & {outcome: 'warn' | 'fail'}
+  summary: string
+  /** What `--apply` runs, in order, without a shell; each with the command that takes it back. */
+  runtime: FixAction[]
+  /** For a person: recreating a network, a hypervisor or switch setting, anything that is not safely undone. */
+  manual: string[]
+  /** Why the runtime part is held back (then it is listed under manual), e.g. the address it needs is taken. */
+  held?: string
+}
+
+export interface ShimPersistence {
+  shim: ShimSpec
+  persistence: Persistence
+}
+
+export interface FixPlan {
+  schemaVersion: number
+  tool: {name: string; version: string}
+  generatedAt: string
+  host?: string
+  /** The host's status when the plan was made. */
+  status: Status
+  /** True when the plan comes from a saved snapshot: it can be printed, never applied. */
+  replay: boolean
+  steps: FixStep[]
+  persistence: ShimPersistence[]
+  addressProofs: AddressProof[]
+}
+
+export function proofFromRecord(record: ProbeRecord, parent: string): AddressProof {
+  const base = {address: record.target, parent, command: record.command}
+  if (record.outcome === 'reply') return {...base, verdict: 'taken', detail: `answered ARP from ${(record.replies ?? []).map((reply) => reply.mac).join(', ')}`}
+  if (record.outcome === 'no-reply') return {...base, verdict: 'free', detail: 'no answer to ARP from a throw-away MAC'}
+  return {...base, verdict: 'unproven', detail: `the ARP probe failed (${record.detail ?? 'unknown error'})`}
+}
+
+type Remediable = CheckResult & {outcome: 'warn' | 'fail'; fix: Fix}
+
+const isRemediable = (check: CheckResult): check is Remediable => (check.outcome === 'warn' || check.outcome === 'fail') && check.fix !== undefined
+
+/** Why an address cannot be taken now, or undefined when ARP proved it free. */
+function holdReason(check: Remediable, proofs: AddressProof[], report: Report): string | undefined {
+  const wanted = check.fix.freeAddress
+  if (!wanted) return undefined
+  const proof = proofs.find((candidate) => candidate.address === wanted.address && candidate.parent === wanted.parent)
+  if (!proof && report.source.kind === 'replay') return `${wanted.address} is not reserved, and a saved snapshot cannot prove it free: run macvlan fix on the host`
+  if (!proof) return `${wanted.address} is not reserved and was not proven free (probes were off): run without --no-probe, or reserve an address with --aux-address and re-run`
+  if (proof.verdict === 'free') return undefined
+  return `${wanted.address} is not reserved and ${proof.detail}: reserve a free address with --aux-address and re-run`
+}
+
+/** Persistence in the owning manager's words; a systemd unit when the network configuration could not be read. */
+function persistenceOf(model: HostModel, shim: ShimSpec): Persistence {
+  try {
+    return persistenceFor(model, shim)
+  } catch (error) {
+    if (error instanceof MissingSlice) return systemdUnit(shim)
+    throw error
+  }
+}
+
+/** One shim per name; a step that changes the shim knows its final shape better than one that only describes it. */
+function shimsToPersist(checks: Remediable[], steps: FixStep[]): ShimSpec[] {
+  const shims = new Map<string, ShimSpec>()
+  checks.forEach((check, index) => {
+    const {shim} = check.fix
+    if (!shim || steps[index]?.held) return
+    if (!shims.has(shim.name) || (steps[index]?.runtime.length ?? 0) > 0) shims.set(shim.name, shim)
+  })
+  return [...shims.values()]
+}
+
+export function buildFixPlan(report: Report, model: HostModel, proofs: AddressProof[]): FixPlan {
+  const checks = report.checks.filter(isRemediable)
+  const steps = checks.map((check): FixStep => {
+    const {fix} = check
+    const held = holdReason(check, proofs, report)
+    const runtime = held ? [] : (fix.actions ?? [])
+    const runLines = new Set(runtime.map((action) => shellLine(action.run)))
+    const {id, code, title, subject, message, outcome} = check
+    return {check: {id, code, title, subject, message, outcome}, summary: fix.summary, runtime, manual: fix.commands.filter((line) => !runLines.has(line)), ...(held ? {held} : {})}
+  })
+  const persistence = shimsToPersist(checks, steps).map((shim) => ({shim, persistence: persistenceOf(model, shim)}))
+  // The persistence section prints those files once; steps need not repeat them.
+  const persistenceLines = new Set(persistence.flatMap((entry) => persistenceCommands(entry.persistence)))
+  for (const step of steps) step.manual = step.manual.filter((line) => !persistenceLines.has(line))
+  return {
+    schemaVersion: FIX_PLAN_SCHEMA_VERSION,
+    tool: report.tool,
+    generatedAt: report.generatedAt,
+    ...(report.host.hostname ? {host: report.host.hostname} : {}),
+    status: report.status,
+    replay: report.source.kind === 'replay',
+    steps,
+    persistence,
+    addressProofs: proofs,
+  }
+}
+
+/** Every address a plan's fixes would take unreserved, grouped by the parent to prove them on. */
+export function addressesToProve(report: Report): Map<string, string[]> {
+  const byParent = new Map<string, string[]>()
+  for (const check of report.checks.filter(isRemediable)) {
+    const wanted = check.fix.freeAddress
+    if (!wanted) continue
+    const list = byParent.get(wanted.parent) ?? []
+    if (!list.includes(wanted.address)) byParent.set(wanted.parent, [...list, wanted.address])
+  }
+  return byParent
+}
+
+/** Identifies a check across two runs of the doctor. */
+export function checkKey(check: {id: string; subject: Subject}): string {
+  return `${check.id} ${JSON.stringify([check.subject.network, check.subject.container, check.subject.interface])}`
+}

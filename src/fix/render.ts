@@ -1,0 +1,131 @@
+/** The plan (and what --apply did) as text for a terminal, Markdown for a ticket, or JSON for automation. */
+import type {Status} from '../engine/status.js'
+import type {Subject} from '../engine/types.js'
+import {shellLine} from '../model/commands.js'
+import type {Persistence} from '../model/persistence.js'
+import type {CheckChange, CommandResult, Verification, WrittenFile} from './apply.js'
+import type {FixPlan, FixStep, ShimPersistence} from './plan.js'
+
+export const FIX_FORMATS = ['text', 'markdown', 'json'] as const
+export type FixFormat = (typeof FIX_FORMATS)[number]
+
+export interface ApplyReport {
+  /** Commands that ran and succeeded, in order. */
+  applied: string[]
+  failed?: CommandResult
+  persisted: WrittenFile[]
+  verification?: Verification
+  /** Present when the changes were taken back. */
+  rolledBack?: CommandResult[]
+  statusAfter?: Status
+  /** What still warns or fails after a verified fix, so the status after is never a mystery. */
+  remaining?: Array<Pick<CheckChange, 'id' | 'subject'> & {outcome: string}>
+}
+
+export interface FixOutcome {
+  plan: FixPlan
+  apply?: ApplyReport
+}
+
+function subjectText(subject: Subject): string {
+  const {network, container, interface: iface} = subject
+  return [network && `network ${network}`, container && `container ${container}`, iface && `interface ${iface}`].filter(Boolean).join(', ') || 'host'
+}
+
+const change = (entry: CheckChange) => `${entry.id} (${subjectText(entry.subject)}): ${entry.before} → ${entry.after}`
+
+/** Prose and command blocks, shared by both human formats: only how a heading and a block of commands look differs. */
+interface Style {
+  title: (text: string) => string
+  heading: (text: string) => string
+  step: (text: string) => string
+  /** Before prose that belongs to a step. */
+  indent: string
+  block: (lines: string[]) => string[]
+  item: (text: string) => string
+  file: (path: string, content: string) => string[]
+}
+
+const TEXT: Style = {
+  title: (text) => text,
+  heading: (text) => `== ${text}`,
+  step: (text) => text,
+  indent: '   ',
+  block: (lines) => lines.map((line) => `    ${line}`),
+  item: (text) => `  - ${text}`,
+  file: (path, content) => [`  ${path}:`, ...content.trimEnd().split('\n').map((line) => `    | ${line}`)],
+}
+
+const MARKDOWN: Style = {
+  title: (text) => `# ${text}`,
+  heading: (text) => `## ${text}`,
+  step: (text) => `### ${text}`,
+  indent: '',
+  block: (lines) => ['```sh', ...lines, '```'],
+  item: (text) => `- ${text}`,
+  file: (path, content) => [`\`${path}\`:`, '', '```ini', content.trimEnd(), '```'],
+}
+
+function stepLines(step: FixStep, index: number, style: Style): string[] {
+  const {check} = step
+  const {indent} = style
+  const lines = ['', style.step(`${index + 1}. [${check.outcome.toUpperCase()}] ${check.id} (${check.code}), ${subjectText(check.subject)}`), '', `${indent}${check.message}`, '', `${indent}Fix: ${step.summary}`]
+  if (step.runtime.length > 0) lines.push('', `${indent}Applied by \`macvlan fix --apply\` (each undone if verification fails):`, '', ...style.block(step.runtime.map((action) => shellLine(action.run))))
+  if (step.held) lines.push('', `${indent}Not applied: ${step.held}.`)
+  if (step.manual.length > 0) lines.push('', `${indent}By hand (never run by macvlan fix):`, '', ...style.block(step.manual))
+  return lines
+}
+
+const MANAGER_WORDS: Record<Persistence['manager'], string> = {'systemd-networkd': 'systemd-networkd', NetworkManager: 'NetworkManager', ifupdown: 'ifupdown', 'systemd-unit': 'a systemd unit'}
+
+function persistenceLines(entries: ShimPersistence[], style: Style, written: boolean): string[] {
+  if (entries.length === 0) return []
+  const lines = ['', style.heading('Surviving a reboot')]
+  for (const {shim, persistence} of entries) {
+    lines.push('', `Shim ${shim.name} on ${shim.parent}, with ${MANAGER_WORDS[persistence.manager]} (${persistence.reason}):`, '')
+    for (const file of persistence.files) lines.push(...style.file(file.path, file.content), '')
+    lines.push(written ? 'Written; to activate them now rather than at the next boot:' : '`macvlan fix --persist` writes these files (backing up any it replaces); then:', '', ...style.block(persistence.activate))
+  }
+  return lines
+}
+
+function applyLines(apply: ApplyReport, style: Style): string[] {
+  const lines = ['', style.heading('Applied')]
+  if (apply.applied.length === 0 && !apply.failed) lines.push('', 'Nothing to run: no step has a runtime part that can be applied safely.')
+  lines.push('', ...apply.applied.map((command) => style.item(`ok: ${command}`)))
+  if (apply.failed) lines.push(style.item(`FAILED: ${apply.failed.command}: ${apply.failed.error ?? ''}`))
+  for (const file of apply.persisted) lines.push(style.item(`${file.directory ? 'created directory' : file.changed ? 'wrote' : 'unchanged'}: ${file.path}${file.backup ? ` (previous version saved as ${file.backup})` : ''}`))
+  if (apply.verification) {
+    lines.push('', style.heading(apply.verification.passed ? 'Verified' : 'Verification failed'), '', ...apply.verification.changes.map((entry) => style.item(change(entry))))
+  }
+  if (apply.rolledBack) {
+    lines.push('', style.heading('Rolled back'), '', ...apply.rolledBack.map((undo) => style.item(`${undo.error ? 'FAILED' : 'ok'}: ${undo.command}${undo.error ? `: ${undo.error}` : ''}`)))
+    if (apply.persisted.some((file) => file.changed)) lines.push(style.item('restored every file --persist had written'))
+  }
+  if (apply.statusAfter) lines.push('', `Host status after: ${apply.statusAfter.toUpperCase()}`, ...(apply.remaining ?? []).map((entry) => style.item(`still ${entry.outcome}: ${entry.id} (${subjectText(entry.subject)})`)))
+  return lines
+}
+
+function human(outcome: FixOutcome, style: Style): string {
+  const {plan, apply} = outcome
+  const title = `macvlan fix for ${plan.host ?? 'this host'}: status ${plan.status.toUpperCase()}, ${plan.steps.length} ${plan.steps.length === 1 ? 'remedy' : 'remedies'}${plan.replay ? ' (from a saved snapshot: print only)' : ''}`
+  const lines = [style.title(title)]
+  if (plan.steps.length === 0) lines.push('', 'Nothing to fix: no failing or warning check has a remedy.')
+  plan.steps.forEach((step, index) => lines.push(...stepLines(step, index, style)))
+  if (plan.addressProofs.length > 0) {
+    lines.push('', style.heading('Addresses proven by ARP'), '', ...plan.addressProofs.map((proof) => style.item(`${proof.address} on ${proof.parent}: ${proof.verdict} (${proof.detail})`)))
+  }
+  lines.push(...persistenceLines(plan.persistence, style, Boolean(apply?.persisted.some((file) => file.changed))))
+  if (apply) lines.push(...applyLines(apply, style))
+  return `${lines.join('\n')}\n`
+}
+
+/** Only what --apply did, for a terminal that already shows the plan. */
+export function renderApplied(apply: ApplyReport, format: Exclude<FixFormat, 'json'>): string {
+  return `${applyLines(apply, format === 'markdown' ? MARKDOWN : TEXT).join('\n')}\n`
+}
+
+export function renderFix(outcome: FixOutcome, format: FixFormat): string {
+  if (format === 'json') return `${JSON.stringify(outcome, null, 2)}\n`
+  return human(outcome, format === 'markdown' ? MARKDOWN : TEXT)
+}

@@ -1,0 +1,117 @@
+/** `macvlan fix` on real broken hosts: the plan changes nothing, --apply fixes and proves it, a failed proof is undone. */
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import type {FixOutcome} from '../../src/fix/render.js'
+import type {Lab} from './lab.js'
+import {doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
+
+interface FixRun {
+  exitCode: number
+  outcome?: FixOutcome
+  stderr: string
+  before: Awaited<ReturnType<typeof hostState>>
+  after: Awaited<ReturnType<typeof hostState>>
+}
+
+async function fix(lab: Lab, args: string[]): Promise<FixRun> {
+  const before = await hostState(lab)
+  const result = await lab.macvlan(['fix', '--format', 'json', ...args])
+  const after = await hostState(lab)
+  return {exitCode: result.exitCode ?? -1, stderr: result.stderr, before, after, ...(result.stdout.startsWith('{') ? {outcome: JSON.parse(result.stdout) as FixOutcome} : {})}
+}
+
+/** The main table's IPv4 routes through `dev` (`ip -j route show table all` names every other table). */
+const routesVia = (state: FixRun['after'], dev: string) =>
+  (state.routes as Array<{dst: string; dev: string; table?: string}>).filter((route) => route.dev === dev && !route.table && !route.dst.includes(':')).map((route) => route.dst)
+
+/** Runs `command` inside the network namespace of container `name`, from the lab host's side. */
+async function inContainer(lab: Lab, name: string, command: string[]): Promise<void> {
+  const pid = (await lab.docker(['inspect', '-f', '{{.State.Pid}}', name])).stdout.trim()
+  await lab.host(['nsenter', `--net=/proc/${pid}/ns/net`, ...command])
+}
+
+const UNIT = 'system/macvlan-shim-lan-shim.service'
+
+describe.skipIf(labSkipped)('lab: macvlan fix on the host-isolation host', () => {
+  const {lab} = useScenario('host-isolation')
+
+  it('prints the shim plan with this host\'s names and addresses, and changes nothing', async () => {
+    const run = await fix(lab(), [])
+    expect(run.exitCode).toBe(1)
+    expect(run.after).toEqual(run.before)
+    const [step] = run.outcome?.plan.steps ?? []
+    expect(step?.check.id).toBe('host-isolation')
+    expect(step?.runtime.map((action) => action.run.join(' '))).toEqual([
+      'ip link add lan-shim link eth1 type macvlan mode bridge',
+      'ip addr add 192.168.77.223/32 dev lan-shim',
+      'ip link set lan-shim up',
+      'ip route add 192.168.77.192/27 dev lan-shim',
+    ])
+    expect(run.outcome?.plan.persistence[0]?.persistence.manager).toBe('systemd-unit')
+  })
+
+  it('refuses --apply without --yes when there is no terminal to ask on, and changes nothing', async () => {
+    const run = await fix(lab(), ['--apply'])
+    expect(run.exitCode).toBe(3)
+    expect(run.stderr.trim().split('\n')).toEqual(['macvlan: not applying 4 runtime changes: there is no terminal to confirm on — Re-run with --yes to apply without asking.'])
+    expect(run.after).toEqual(run.before)
+  })
+
+  it('rolls everything back, files included, when verification fails (a container\'s eth0 is down)', async () => {
+    await inContainer(lab(), 'web', ['ip', 'link', 'set', 'eth0', 'down'])
+    try {
+      const run = await fix(lab(), ['--apply', '--persist', '--yes'])
+      expect(run.exitCode).toBe(2)
+      expect(run.outcome?.apply?.applied).toHaveLength(4)
+      expect(run.outcome?.apply?.verification).toMatchObject({passed: false, changes: [{id: 'host-isolation', before: 'warn', after: 'fail'}]})
+      expect(run.outcome?.apply?.rolledBack).toEqual([{command: 'ip link del lan-shim'}])
+      expect(run.stderr).toContain('the fix did not verify (host-isolation: warn → fail); every change was undone.')
+      expect(run.after).toEqual(run.before)
+      expect(existsSync(join(lab().etcSystemd, UNIT))).toBe(false)
+    } finally {
+      await inContainer(lab(), 'web', ['ip', 'link', 'set', 'eth0', 'up'])
+      await inContainer(lab(), 'web', ['ip', 'route', 'replace', 'default', 'via', '192.168.77.1'])
+    }
+  })
+
+  it('--apply --persist --yes creates the shim, proves it with probes, and writes its unit', async () => {
+    const run = await fix(lab(), ['--apply', '--persist', '--yes'])
+    expect(run.outcome?.apply?.verification).toEqual({passed: true, changes: [{id: 'host-isolation', subject: {network: 'lan', interface: 'eth1'}, before: 'warn', after: 'pass'}]})
+    expect(routesVia(run.after, 'lan-shim')).toEqual(['192.168.77.192/27'])
+    expect(readFileSync(join(lab().etcSystemd, UNIT), 'utf8')).toBe(run.outcome?.plan.persistence[0]?.persistence.files[0]?.content)
+    const after = await doctor(lab())
+    expect(outcomeOf(after, 'host-isolation', 'lan')).toEqual(['pass'])
+    expect(outcomeOf(after, 'shim-incomplete', 'lan')).toEqual(['pass'])
+    expect(outcomeOf(after, 'boot-order')).toEqual(['pass'])
+    expect(after.report.status).toBe('ok')
+    expect(run.exitCode).toBe(0)
+  })
+})
+
+describe.skipIf(labSkipped)('lab: macvlan fix on a shim without its route', () => {
+  const {lab} = useScenario('shim-without-route')
+
+  it('adds only the route, and shim-incomplete passes after', async () => {
+    const run = await fix(lab(), ['--apply', '--yes'])
+    expect(run.outcome?.apply?.applied).toEqual(['ip route add 192.168.77.192/27 dev lan-shim'])
+    expect(run.outcome?.apply?.verification?.passed).toBe(true)
+    expect(run.after.links).toEqual(run.before.links)
+    expect(run.after.addresses).toEqual(run.before.addresses)
+    expect(routesVia(run.after, 'lan-shim')).toEqual(['192.168.77.192/27'])
+    expect(outcomeOf(await doctor(lab()), 'shim-incomplete', 'lan')).toEqual(['pass'])
+  })
+})
+
+describe.skipIf(labSkipped)('lab: macvlan fix on a parent set down', () => {
+  const {lab} = useScenario('parent-down')
+
+  it('brings eth1 up, and the containers reach their gateway again', async () => {
+    const run = await fix(lab(), ['--apply', '--yes'])
+    expect(run.outcome?.apply?.applied).toEqual(['ip link set eth1 up'])
+    expect(run.outcome?.apply?.verification).toMatchObject({passed: true, changes: [{id: 'parent-down', before: 'fail', after: 'pass'}]})
+    expect(run.exitCode).toBe(0)
+  })
+})

@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
-
-await execute({dir: import.meta.url})
+// `--version` is what scripts and fleet inventories call most: answered without loading oclif, it costs half as much.
+// It prints what oclif prints (config.userAgent); a test holds the two together.
+const [only, ...rest] = process.argv.slice(2)
+if (only === '--version' && rest.length === 0) {
+  const {readFileSync} = await import('node:fs')
+  const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

@@ -1,4 +1,4 @@
-import {execa} from 'execa'
+import {runProgram, type ProgramResult} from '../run-program.js'
 
 import type {CollectError, Slice} from '../snapshot/types.js'
 
@@ -32,19 +32,15 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   /** Exit codes that are answers rather than failures (e.g. systemd-detect-virt exits 1 for "none"). */
   acceptExitCodes?: number[]
+  /** Written to the command's stdin (an `ip -batch` script). */
+  input?: string
 }
 
 /** Runs one command with an argument array (never a shell) and returns stdout, or throws CollectFailure. */
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<string> {
-  const result = await execa(file, args, {
-    reject: false,
-    timeout: options.timeoutMs,
-    stdin: 'ignore',
-    env: {LC_ALL: 'C', ...options.env},
-    stripFinalNewline: true,
-  })
-  const accepted = !result.timedOut && result.exitCode !== undefined && (options.acceptExitCodes ?? []).includes(result.exitCode)
-  if (result.failed && !accepted) throw failureOf(file, args, result)
+  const result = await runProgram(file, args, options)
+  const accepted = result.exitCode !== undefined && (result.exitCode === 0 || (options.acceptExitCodes ?? []).includes(result.exitCode))
+  if (!accepted) throw failureOf(file, args, result)
   return result.stdout
 }
 
@@ -60,25 +56,15 @@ export function parseJsonOutput(file: string, args: readonly string[], stdout: s
   }
 }
 
-interface FailedResult {
-  code?: string
-  timedOut: boolean
-  exitCode?: number
-  stderr: unknown
-  shortMessage?: string
-}
-
-function failureOf(file: string, args: readonly string[], result: FailedResult): CollectFailure {
+function failureOf(file: string, args: readonly string[], result: ProgramResult): CollectFailure {
   const shown = commandLine(file, args)
-  if (result.code === 'ENOENT') {
+  if (result.errorCode === 'ENOENT') {
     return new CollectFailure('missing-tool', `\`${file}\` is not installed or not on PATH`, `Install ${PACKAGE_OF[file] ?? file}.`)
   }
   if (result.timedOut) {
     return new CollectFailure('timeout', `\`${shown}\` did not finish in time`, 'Raise --timeout, or check why the command hangs.')
   }
-  const stderr = String(result.stderr ?? '').trim()
-  const firstLine = stderr.split('\n').find((line) => line.trim() !== '') ?? result.shortMessage ?? 'no error text'
-  return new CollectFailure('command-failed', `\`${shown}\` failed: ${firstLine}`)
+  return new CollectFailure('command-failed', `\`${shown}\` failed: ${result.failure ?? 'no error text'}`)
 }
 
 export function commandLine(file: string, args: readonly string[]): string {

@@ -1,6 +1,6 @@
 import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/types.js'
-import {collectContainers, collectContainerViews, collectEngine, collectNetworks} from './docker.js'
-import {toSlice, type RunOptions} from './exec.js'
+import {collectContainers, collectContainerViews, collectEngine, collectNetworks, listContainers} from './docker.js'
+import {CollectFailure, toSlice, type RunOptions} from './exec.js'
 import {collectNetConfig} from './net-config.js'
 import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs} from './host.js'
 
@@ -22,9 +22,13 @@ async function after<A, B>(dependency: Slice<A>, collector: (data: A) => Promise
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
   const run: RunOptions = {timeoutMs: options.timeoutMs}
   const dockerChain = (async () => {
-    const docker = await toSlice(() => collectEngine(run))
-    const networks = await after(docker, () => collectNetworks(run))
-    const containers = await after(networks, (found) => collectContainers(found, run))
+    // Listing networks and containers does not wait for the engine's version: the three Docker calls overlap.
+    const [docker, listedNetworks, containerIds] = await Promise.all([toSlice(() => collectEngine(run)), toSlice(() => collectNetworks(run)), toSlice(() => listContainers(run))])
+    const networks = 'error' in docker ? {error: docker.error} : listedNetworks
+    const containers = await after(networks, (found) => {
+      if ('error' in containerIds) throw new CollectFailure(containerIds.error.code, containerIds.error.message, containerIds.error.hint)
+      return collectContainers(containerIds.data, found, run)
+    })
     const containerViews = await after(containers, (found) => collectContainerViews(found, options.concurrency, run))
     return {docker, networks, containers, containerViews}
   })()

@@ -6,12 +6,11 @@ import {renameSync, rmSync} from 'node:fs'
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
-import {execa} from 'execa'
-
 import type {Report} from '../engine/report.js'
 import type {FixAction, Outcome} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import {writeAtomically} from '../output.js'
+import {runProgram} from '../run-program.js'
 import type {Persistence} from '../model/persistence.js'
 import {checkKey, type FixStep} from './plan.js'
 
@@ -20,11 +19,8 @@ export type Runner = (argv: string[]) => Promise<string | undefined>
 
 export const runWithoutShell =
   (timeoutMs: number): Runner =>
-  async ([file = '', ...args]) => {
-    const result = await execa(file, args, {reject: false, timeout: timeoutMs, stdin: 'ignore', env: {LC_ALL: 'C'}})
-    if (result.exitCode === 0) return undefined
-    return String(result.stderr || result.shortMessage).trim().split('\n')[0]
-  }
+  async ([file = '', ...args]) =>
+    (await runProgram(file, args, {timeoutMs})).failure
 
 export interface CommandResult {
   command: string

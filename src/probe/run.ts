@@ -1,7 +1,7 @@
 import {fileURLToPath} from 'node:url'
-import {execa} from 'execa'
 
 import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
+import {runProgram} from '../run-program.js'
 import type {HostModel} from '../model/host-model.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
 import {icmpSweep} from './icmp-sweep.js'
@@ -27,7 +27,7 @@ const DHCP_SCRIPT = fileURLToPath(new URL('./dhcp-discover.js', import.meta.url)
 
 async function exec(command: string[], timeoutMs: number) {
   const [file = '', ...args] = command
-  return execa(file, args, {reject: false, timeout: timeoutMs, env: {LC_ALL: 'C'}, stdin: 'ignore'})
+  return runProgram(file, args, {timeoutMs})
 }
 
 const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)))
@@ -74,7 +74,7 @@ async function pingProbe(probe: IcmpProbe, model: HostModel, timeoutMs: number):
   const result = await exec(ping, timeoutMs + 1000)
   const outcome = result.exitCode === 0 ? 'reply' : result.exitCode === 1 ? 'no-reply' : 'error'
   const rttMs = pingRtt(result.stdout)
-  const detail = outcome === 'error' ? String(result.stderr || result.shortMessage).split('\n')[0] : undefined
+  const detail = outcome === 'error' ? result.failure : undefined
   return icmpRecord(probe, model, {outcome, command: ping.join(' '), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}, await neighbours(enter, probe.target, timeoutMs))
 }
 
@@ -121,7 +121,7 @@ async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number
     target: '255.255.255.255:67',
     outcome: result.exitCode !== 0 ? 'error' : offers.length > 0 ? 'reply' : 'no-reply',
     offers,
-    ...(result.exitCode !== 0 ? {detail: String(result.stderr).split('\n')[0]} : {}),
+    ...(result.failure ? {detail: result.failure} : {}),
     command: `DHCPDISCOVER from ${macs.length} MAC(s) on ${scratch.interface}, offers collected for ${timeoutMs} ms, never REQUEST`,
   }
 }
@@ -163,6 +163,11 @@ const SCRATCH_PURPOSES: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch
 export async function proveFree(parent: string, addresses: string[], timeoutMs: number): Promise<ProbeRecord[]> {
   if (!(await arpingIsIputils())) throw new Error("iputils' arping is not installed (install iputils-arping)")
   return withScratch(parent, timeoutMs + 1000, (scratch) => Promise.all(addresses.map((address) => scratchArp(scratch, 'free-address', address, timeoutMs))))
+}
+
+/** One DHCP discovery on `parent` from a throw-away MAC, on its own (the benchmark compares it with nmap's). */
+export async function discoverDhcp(parent: string, samples: number, timeoutMs: number): Promise<ProbeRecord> {
+  return withScratch(parent, timeoutMs + 1000, (scratch) => dhcpDiscover(scratch, samples, timeoutMs))
 }
 
 /** Sends every planned probe, all at once up to `concurrency`, so the phase takes about one probe timeout whatever the count. */

@@ -44,21 +44,28 @@ export async function addContainer(lab: Lab, spec: ContainerSpec) {
 }
 
 /** Writes systemd-networkd files for the shim into the lab host's /etc/systemd, as a careful admin would. */
-function persistShim(lab: Lab, name: string, address: string) {
+function persistShim(lab: Lab, name: string, address: string, range: string) {
   const dir = join(lab.etcSystemd, 'network')
   mkdirSync(dir, {recursive: true})
   writeFileSync(join(dir, `${name}.netdev`), `[NetDev]\nName=${name}\nKind=macvlan\n\n[MACVLAN]\nMode=bridge\n`)
-  writeFileSync(join(dir, `${name}.network`), `[Match]\nName=${name}\n\n[Network]\nAddress=${address}/32\n\n[Route]\nDestination=${LAN.ipRange}\n`)
+  writeFileSync(join(dir, `${name}.network`), `[Match]\nName=${name}\n\n[Network]\nAddress=${address}/32\n\n[Route]\nDestination=${range}\n`)
 }
 
 /** The host-side macvlan "shim" that gives the host a path to its containers. */
-export async function addShim(lab: Lab, options: {route?: boolean; mode?: string; address?: string; name?: string; persist?: boolean} = {}) {
+export async function addShim(lab: Lab, options: {route?: boolean; mode?: string; address?: string; name?: string; persist?: boolean; range?: string} = {}) {
   const name = options.name ?? 'lan-shim'
-  if (options.persist) persistShim(lab, name, options.address ?? LAN.shimAddress)
+  const range = options.range ?? LAN.ipRange
+  if (options.persist) persistShim(lab, name, options.address ?? LAN.shimAddress, range)
   await lab.host(['ip', 'link', 'add', name, 'link', 'eth1', 'type', 'macvlan', 'mode', options.mode ?? 'bridge'])
   await lab.host(['ip', 'addr', 'add', `${options.address ?? LAN.shimAddress}/32`, 'dev', name])
   await lab.host(['ip', 'link', 'set', name, 'up'])
-  if (options.route !== false) await lab.host(['ip', 'route', 'add', LAN.ipRange, 'dev', name])
+  if (options.route !== false) await lab.host(['ip', 'route', 'add', range, 'dev', name])
+}
+
+/** `count` extra macvlan links on eth1, each up with its own MAC: what hundreds of containers look like to the NIC. */
+export async function addSprawl(lab: Lab, count: number) {
+  const batch = Array.from({length: count}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} up`).join('\n')
+  await lab.host(['ip', '-batch', '-'], {input: `${batch}\n`})
 }
 
 /** The reserved layout every guide recommends: a range above the DHCP pool, the shim address held back with --aux-address. */
@@ -170,8 +177,7 @@ export const SCENARIOS = {
     description: '300 extra macvlan links (up, each with its own MAC) on eth1 besides the healthy host',
     async build(lab) {
       await SCENARIOS.healthy.build(lab)
-      const batch = Array.from({length: 300}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} up`).join('\n')
-      await lab.host(['ip', '-batch', '-'], {input: `${batch}\n`})
+      await addSprawl(lab, 300)
     },
   },
   'duplicate-mac': {

@@ -162,6 +162,16 @@ describe('formats and health-check policy', () => {
   })
 })
 
+describe('macvlan --version', () => {
+  it("prints oclif's own user agent, though it answers without loading oclif", async () => {
+    const {Config} = await import('@oclif/core')
+    const config = await Config.load(fileURLToPath(new URL('../..', import.meta.url)))
+    const result = await macvlan(['--version'])
+    expect(result.stdout).toBe(config.userAgent)
+    expect(result.exitCode).toBe(0)
+  })
+})
+
 describe('macvlan fix', () => {
   it('prints the plan for a saved snapshot, exits with the host status, and marks it print-only', async () => {
     const result = await macvlan(['fix', '--from', join(FIXTURES, 'shim-without-route.json')])

@@ -124,7 +124,8 @@ function baselineScript(lab: Lab): string {
 
 /** A healthy host: a reserved range big enough for `count` containers, a persisted shim routing it, `count` running containers. */
 async function buildHost(count: number, sprawl: number): Promise<Lab> {
-  const lab = await Lab.up()
+  // The DHCP pool moves below Docker's range, which needs a /25 for a hundred containers.
+  const lab = await Lab.up({dhcpPool: ['192.168.77.20', '192.168.77.60']})
   const range = '192.168.77.128/25'
   await createNetwork(lab, {ipRange: range, aux: {shim: '192.168.77.254'}})
   const names = Array.from({length: count}, (_, index) => `c${index}`)

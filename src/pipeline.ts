@@ -65,8 +65,8 @@ export function redactSnapshot(snapshot: Snapshot): Snapshot {
   return {...new Redactor(sensitiveNames(snapshot)).value(snapshot), redacted: true}
 }
 
-/** Enough ICMP in flight that the probe phase lasts about one timeout even on a host with a hundred containers. */
-const PROBE_CONCURRENCY = 64
+/** Container namespaces probed at once (each one process with all its pings): a hundred containers take one timeout. */
+const PROBE_CONCURRENCY = 128
 
 /** Probes need the host, its links and Docker's view; without them there is nothing safe to aim at. */
 function canProbe(snapshot: Snapshot): boolean {

@@ -45,7 +45,10 @@ export async function icmpSweep(targets: string[], timeoutMs: number): Promise<M
       socket.close()
       resolve(rtts)
     }
-    const timer = setTimeout(finish, timeoutMs)
+    // A busy event loop (spawning the other probes) can run this timer before it delivers replies that arrived in
+    // time: read until a turn of the loop brings nothing new, then stop.
+    const drain = (seen: number) => setImmediate(() => (rtts.size > seen ? drain(rtts.size) : finish()))
+    const timer = setTimeout(() => drain(-1), timeoutMs)
     socket.on('message', (buffer: Buffer, source: string) => {
       // Raw IPv4 sockets deliver the IP header too; our own requests come back on some links: keep echo replies only.
       const icmp = ((buffer[0] ?? 0) & 0x0f) * 4

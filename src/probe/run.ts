@@ -4,6 +4,7 @@ import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
 import {runProgram} from '../run-program.js'
 import type {HostModel} from '../model/host-model.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
+import {fanOut} from './fan-out.js'
 import {icmpSweep} from './icmp-sweep.js'
 import {planProbes, type IcmpProbe, type ScratchProbe} from './plan.js'
 import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
@@ -39,10 +40,11 @@ interface IcmpOutcome {
   command: string
 }
 
-async function neighbours(enter: string[], target: string | undefined, timeoutMs: number): Promise<Array<{dst?: string; dev?: string}>> {
-  const neigh = await exec([...enter, 'ip', '-j', 'neigh', 'show', ...(target ? [target] : [])], timeoutMs)
+type NeighbourEntry = {dst?: string; dev?: string}
+
+function neighbourEntries(json: string | undefined): NeighbourEntry[] {
   try {
-    return JSON.parse(neigh.stdout || '[]') as Array<{dst?: string; dev?: string}>
+    return JSON.parse(json || '[]') as NeighbourEntry[]
   } catch {
     return []
   }
@@ -67,23 +69,36 @@ function icmpRecord(probe: IcmpProbe, model: HostModel, result: IcmpOutcome, ent
   }
 }
 
-/** One `ping`, from the host or (through nsenter) from inside a container. */
-async function pingProbe(probe: IcmpProbe, model: HostModel, timeoutMs: number): Promise<ProbeRecord> {
-  const enter = probe.namespacePath ? ['nsenter', `--net=${probe.namespacePath}`] : []
-  const ping = [...enter, 'ping', '-n', '-c', '1', '-W', seconds(timeoutMs), probe.target]
-  const result = await exec(ping, timeoutMs + 1000)
-  const outcome = result.exitCode === 0 ? 'reply' : result.exitCode === 1 ? 'no-reply' : 'error'
-  const rttMs = pingRtt(result.stdout)
-  const detail = outcome === 'error' ? result.failure : undefined
-  return icmpRecord(probe, model, {outcome, command: ping.join(' '), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}, await neighbours(enter, probe.target, timeoutMs))
+/** Every ping of one namespace (the host's, or a container's through nsenter) at once, then its neighbour table for the L2/L3 split. */
+async function pingFrom(probes: IcmpProbe[], model: HostModel, timeoutMs: number): Promise<ProbeRecord[]> {
+  const enter = probes[0]?.namespacePath ? ['nsenter', `--net=${probes[0].namespacePath}`] : []
+  const ping = ['ping', '-n', '-c', '1', '-W', seconds(timeoutMs)]
+  const targets = [...new Set(probes.map((probe) => probe.target))]
+  const run = await fanOut(enter, ping, targets, timeoutMs + 2000, ['ip', '-j', 'neigh', 'show'])
+  const entries = neighbourEntries(run.after)
+  return probes.map((probe) => {
+    const result = run.results.get(probe.target)
+    const outcome = result?.exitCode === 0 ? 'reply' : result?.exitCode === 1 ? 'no-reply' : 'error'
+    const rttMs = result ? pingRtt(result.output) : undefined
+    const detail = outcome === 'error' ? (result?.output || run.failure) : undefined
+    const outcomeOf: IcmpOutcome = {outcome, command: [...enter, ...ping, probe.target].join(' '), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}
+    return icmpRecord(probe, model, outcomeOf, entries.filter((entry) => entry.dst === probe.target))
+  })
+}
+
+/** Container probes grouped by the namespace they leave from: one process each. */
+async function containerIcmp(probes: IcmpProbe[], model: HostModel, options: ProbeOptions): Promise<ProbeRecord[]> {
+  const byNamespace = new Map<string, IcmpProbe[]>()
+  for (const probe of probes) byNamespace.set(probe.namespacePath ?? '', [...(byNamespace.get(probe.namespacePath ?? '') ?? []), probe])
+  return (await mapLimit([...byNamespace.values()], options.concurrency, (group) => pingFrom(group, model, options.timeoutMs))).flat()
 }
 
 /** The host's ICMP: one raw-socket sweep when the addon works, else one ping per address. */
 async function hostIcmp(probes: IcmpProbe[], model: HostModel, options: ProbeOptions): Promise<{records: ProbeRecord[]; engine: ProbeResults['icmpEngine']}> {
   const targets = [...new Set(probes.map((probe) => probe.target))]
   const rtts = await icmpSweep(targets, options.timeoutMs)
-  if (!rtts) return {records: await mapLimit(probes, options.concurrency, (probe) => pingProbe(probe, model, options.timeoutMs)), engine: 'ping'}
-  const entries = probes.length > 0 ? await neighbours([], undefined, options.timeoutMs) : []
+  if (!rtts) return {records: probes.length > 0 ? await pingFrom(probes, model, options.timeoutMs) : [], engine: 'ping'}
+  const entries = probes.length > 0 ? neighbourEntries((await exec(['ip', '-j', 'neigh', 'show'], options.timeoutMs)).stdout) : []
   const records = probes.map((probe) => {
     const rttMs = rtts.get(probe.target)
     const result: IcmpOutcome = {outcome: rttMs === undefined ? 'no-reply' : 'reply', command: `ICMP echo to ${probe.target} from an in-process raw socket (ping -c 1 ${probe.target} shows the same)`}
@@ -97,11 +112,23 @@ function arpRecord(purpose: ProbeRecord['purpose'], from: ProbeRecord['from'], t
   return {purpose, kind: 'arp', from, target, outcome: replies.length > 0 ? 'reply' : output.exitCode === 1 || output.exitCode === 0 ? 'no-reply' : 'error', replies, command: command.join(' ')}
 }
 
-/** ARP from the throw-away MAC (sender 0.0.0.0, so no cache learns anything) to `target`, collecting every answer. */
-async function scratchArp(scratch: Scratch, purpose: ProbeRecord['purpose'], target: string, timeoutMs: number, network?: string): Promise<ProbeRecord> {
-  const command = ['ip', 'netns', 'exec', scratch.namespace, 'arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', scratch.interface, target]
-  const record = arpRecord(purpose, {namespace: 'probe', interface: scratch.interface, mac: scratch.mac}, target, command, await exec(command, timeoutMs + 1000))
-  return {...record, parent: scratch.parent, ...(network ? {network} : {})}
+interface ArpTarget {
+  purpose: ProbeRecord['purpose']
+  address: string
+  network?: string
+}
+
+/** ARP from the throw-away MAC (sender 0.0.0.0, so no cache learns anything) to every target at once, collecting every answer. */
+async function scratchArp(scratch: Scratch, targets: ArpTarget[], timeoutMs: number): Promise<ProbeRecord[]> {
+  const enter = ['ip', 'netns', 'exec', scratch.namespace]
+  const arping = ['arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', scratch.interface]
+  const run = await fanOut(enter, arping, [...new Set(targets.map((target) => target.address))], timeoutMs + 2000)
+  const from = {namespace: 'probe', interface: scratch.interface, mac: scratch.mac}
+  return targets.map(({purpose, address, network}) => {
+    const result = run.results.get(address)
+    const record = arpRecord(purpose, from, address, [...enter, ...arping, address], result ? {stdout: result.output, exitCode: result.exitCode} : {stdout: ''})
+    return {...record, parent: scratch.parent, ...(network ? {network} : {}), ...(record.outcome === 'error' ? {detail: result?.output || run.failure || 'no result'} : {})}
+  })
 }
 
 async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number): Promise<ProbeRecord> {
@@ -126,17 +153,22 @@ async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number
   }
 }
 
-async function scratchProbes(plan: ScratchProbe, options: ProbeOptions): Promise<ProbeRecord[]> {
+/** `ready` is told once the throw-away interface is up and its packets are on their way. */
+async function scratchProbes(plan: ScratchProbe, options: ProbeOptions, ready: () => void): Promise<ProbeRecord[]> {
   const hostArp = async (): Promise<ProbeRecord[]> => {
     if (!plan.gateway || !wanted(options, 'mac-filter-host')) return []
     const command = ['arping', '-c', '2', '-w', seconds(options.timeoutMs), '-s', '0.0.0.0', '-I', plan.parent, plan.gateway]
     return [{...arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000)), parent: plan.parent}]
   }
   const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, options.dhcpTimeoutMs) + 1000, async (scratch) => {
-    const gateway = plan.gateway && wanted(options, 'mac-filter-scratch') ? [scratchArp(scratch, 'mac-filter-scratch', plan.gateway, options.timeoutMs)] : []
+    const gateway: ArpTarget[] = plan.gateway && wanted(options, 'mac-filter-scratch') ? [{purpose: 'mac-filter-scratch', address: plan.gateway}] : []
     const owners = wanted(options, 'address-owners') ? [...new Map(plan.owners.map((owner) => [owner.address, owner])).values()] : []
+    const arp = [...gateway, ...owners.map((owner): ArpTarget => ({purpose: 'address-owners', address: owner.address, network: owner.network}))]
     const dhcp = wanted(options, 'dhcp-discover') ? [dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)] : []
-    return Promise.all([...gateway, ...owners.map((owner) => scratchArp(scratch, 'address-owners', owner.address, options.timeoutMs, owner.network)), ...dhcp])
+    const sending = Promise.all([arp.length > 0 ? scratchArp(scratch, arp, options.timeoutMs) : [], ...dhcp])
+    ready()
+    const [records, ...offers] = await sending
+    return [...records, ...offers]
   })
   const [host, scratch] = await Promise.all([hostArp(), fromScratch])
   return [...host, ...scratch]
@@ -162,7 +194,7 @@ const SCRATCH_PURPOSES: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch
 /** ARP for each address a fix would take, from a throw-away MAC on `parent`: an answer means someone already uses it. */
 export async function proveFree(parent: string, addresses: string[], timeoutMs: number): Promise<ProbeRecord[]> {
   if (!(await arpingIsIputils())) throw new Error("iputils' arping is not installed (install iputils-arping)")
-  return withScratch(parent, timeoutMs + 1000, (scratch) => Promise.all(addresses.map((address) => scratchArp(scratch, 'free-address', address, timeoutMs))))
+  return withScratch(parent, timeoutMs + 1000, (scratch) => scratchArp(scratch, addresses.map((address) => ({purpose: 'free-address', address})), timeoutMs))
 }
 
 /** One DHCP discovery on `parent` from a throw-away MAC, on its own (the benchmark compares it with nmap's). */
@@ -188,13 +220,26 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   }
   if (plan.scratch.length > 0) skipped.push(...missing.scratch)
   const scratchPlans = missing.scratch.length === 0 ? plan.scratch : []
+  // The throw-away interfaces go first: their DHCP window is the longest wait, and setting them up takes a few `ip`
+  // commands that would otherwise queue behind a hundred container probes being spawned.
+  const readiness = scratchPlans.map(() => {
+    let resolve = () => {}
+    const promise = new Promise<void>((done) => (resolve = done))
+    return {promise, resolve}
+  })
+  const scratchRuns = Promise.all(
+    scratchPlans.map((scratchPlan, index) =>
+      scratchProbes(scratchPlan, options, () => readiness[index]?.resolve()).catch((error: Error): ProbeRecord[] => {
+        skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: error.message})
+        return []
+      }).finally(() => readiness[index]?.resolve()),
+    ),
+  )
+  await Promise.all(readiness.map((entry) => entry.promise))
   const [host, inContainers, scratch] = await Promise.all([
     hostIcmp(runnable.filter((probe) => !probe.namespacePath), model, options),
-    mapLimit(runnable.filter((probe) => probe.namespacePath), options.concurrency, (probe) => pingProbe(probe, model, options.timeoutMs)),
-    Promise.all(scratchPlans.map((scratchPlan) => scratchProbes(scratchPlan, options).catch((error: Error): ProbeRecord[] => {
-      skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: error.message})
-      return []
-    }))),
+    containerIcmp(runnable.filter((probe) => probe.namespacePath), model, options),
+    scratchRuns,
   ])
   return {
     startedAt: started.toISOString(),

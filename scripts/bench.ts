@@ -97,7 +97,7 @@ function ratio(label: string, ours: Figure, theirs: Figure): void {
   console.log(`${ours.host.padEnd(7)} ratio ${label.padEnd(38)} ${value}×`)
 }
 
-const inHost = (lab: Lab, argv: string[]) => ['ip', 'netns', 'exec', lab.hostNs, 'env', `DOCKER_HOST=${lab.dockerHost}`, ...argv]
+const inHost = (lab: Lab, argv: string[]) => lab.asUser(argv)
 const macvlan = (lab: Lab, args: string[]) => inHost(lab, [process.execPath, BIN, ...args])
 
 /** The commands `doctor --no-probe` runs for the facts, back to back in a plain shell: what collection costs at the least. */

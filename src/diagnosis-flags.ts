@@ -20,7 +20,7 @@ export const diagnosisFlags = {
   'dhcp-timeout': Flags.integer({description: 'How long to collect DHCP offers, in milliseconds (servers such as dnsmasq ping an address for ~3 s before offering it).', default: 5000, min: 100}),
   'dhcp-samples': Flags.integer({description: 'Extra DHCPDISCOVERs from distinct throw-away MACs, to see more of the DHCP pool.', default: 0, min: 0, max: 16}),
   timeout: Flags.integer({description: 'Time limit for each collection command, in milliseconds.', default: 5000, min: 100}),
-  concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 8, min: 1}),
+  concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 32, min: 1}),
 }
 
 export type DiagnosisFlags = Interfaces.InferredFlags<typeof diagnosisFlags>

@@ -3,7 +3,7 @@ import {hostname, release} from 'node:os'
 import {basename, delimiter, join} from 'node:path'
 
 import type {HostInfo, NetworkManagerName, SysfsLink} from '../snapshot/types.js'
-import {CollectFailure, run, runJson, type RunOptions} from './exec.js'
+import {CollectFailure, parseJsonOutput, run, runJson, type RunOptions} from './exec.js'
 import {parseAddresses, parseBridgePorts, parseFdb, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 
 /** Helper binaries whose presence decides which probes and collectors can run. */
@@ -23,24 +23,34 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-export async function collectLinks(options: RunOptions) {
-  return parseLinks(await runJson('ip', ['-j', '-d', 'link', 'show'], options))
+/** What the host's `ip` shows, from one `ip -batch` (one process instead of four, one JSON document a line). */
+const HOST_BATCH = ['link show', 'addr show', 'route show table all', 'neigh show'] as const
+
+export type HostIp = Promise<Record<(typeof HOST_BATCH)[number], unknown>>
+
+export async function hostIp(options: RunOptions): HostIp {
+  const args = ['-j', '-d', '-batch', '-']
+  const lines = (await run('ip', args, {...options, input: `${HOST_BATCH.join('\n')}\n`})).split('\n')
+  const [link, addr, route, neigh] = HOST_BATCH.map((command, index) => parseJsonOutput('ip', [...args, command], lines[index] ?? ''))
+  return {'link show': link, 'addr show': addr, 'route show table all': route, 'neigh show': neigh}
 }
 
-export async function collectAddresses(options: RunOptions) {
-  return parseAddresses(await runJson('ip', ['-j', 'addr', 'show'], options))
+export async function collectLinks(ip: HostIp) {
+  return parseLinks((await ip)['link show'])
 }
 
-export async function collectRoutes(options: RunOptions) {
-  const [v4, v6] = await Promise.all([
-    runJson('ip', ['-j', '-4', 'route', 'show', 'table', 'all'], options),
-    runJson('ip', ['-j', '-6', 'route', 'show', 'table', 'all'], options),
-  ])
-  return [...parseRoutes(v4), ...parseRoutes(v6)]
+export async function collectAddresses(ip: HostIp) {
+  return parseAddresses((await ip)['addr show'])
 }
 
-export async function collectNeighbours(options: RunOptions) {
-  return parseNeighbours(await runJson('ip', ['-j', 'neigh', 'show'], options))
+/** IPv4 from the batch, IPv6 on its own: a batch line cannot choose the family. */
+export async function collectRoutes(ip: HostIp, options: RunOptions) {
+  const [v4, v6] = await Promise.all([ip, runJson('ip', ['-j', '-6', 'route', 'show', 'table', 'all'], options)])
+  return [...parseRoutes(v4['route show table all']), ...parseRoutes(v6)]
+}
+
+export async function collectNeighbours(ip: HostIp) {
+  return parseNeighbours((await ip)['neigh show'])
 }
 
 export async function collectFdb(options: RunOptions) {

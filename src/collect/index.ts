@@ -2,7 +2,7 @@ import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/ty
 import {collectContainers, collectContainerViews, collectEngine, collectNetworks, listContainers} from './docker.js'
 import {CollectFailure, toSlice, type RunOptions} from './exec.js'
 import {collectNetConfig} from './net-config.js'
-import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs} from './host.js'
+import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs, hostIp} from './host.js'
 
 export interface CollectOptions {
   /** Time limit for each command. */
@@ -32,12 +32,13 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     const containerViews = await after(containers, (found) => collectContainerViews(found, options.concurrency, run))
     return {docker, networks, containers, containerViews}
   })()
+  const ip = hostIp(run)
   const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, netConfig, dockerSlices] = await Promise.all([
     toSlice(() => collectHost(run)),
-    toSlice(() => collectLinks(run)),
-    toSlice(() => collectAddresses(run)),
-    toSlice(() => collectRoutes(run)),
-    toSlice(() => collectNeighbours(run)),
+    toSlice(() => collectLinks(ip)),
+    toSlice(() => collectAddresses(ip)),
+    toSlice(() => collectRoutes(ip, run)),
+    toSlice(() => collectNeighbours(ip)),
     toSlice(() => collectFdb(run)),
     toSlice(() => collectBridgePorts(run)),
     toSlice(() => collectSysfs()),

@@ -4,7 +4,7 @@ import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
 import {runProgram} from '../run-program.js'
 import type {HostModel} from '../model/host-model.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
-import {fanOut} from './fan-out.js'
+import {fanOut, withTarget} from '../fan-out.js'
 import {icmpSweep} from './icmp-sweep.js'
 import {planProbes, type IcmpProbe, type ScratchProbe} from './plan.js'
 import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
@@ -74,7 +74,7 @@ async function pingFrom(probes: IcmpProbe[], model: HostModel, timeoutMs: number
   const enter = probes[0]?.namespacePath ? ['nsenter', `--net=${probes[0].namespacePath}`] : []
   const ping = ['ping', '-n', '-c', '1', '-W', seconds(timeoutMs)]
   const targets = [...new Set(probes.map((probe) => probe.target))]
-  const run = await fanOut(enter, ping, targets, timeoutMs + 2000, ['ip', '-j', 'neigh', 'show'])
+  const run = await fanOut(enter, withTarget(ping), targets, timeoutMs + 2000, ['ip', '-j', 'neigh', 'show'])
   const entries = neighbourEntries(run.after)
   return probes.map((probe) => {
     const result = run.results.get(probe.target)
@@ -122,7 +122,7 @@ interface ArpTarget {
 async function scratchArp(scratch: Scratch, targets: ArpTarget[], timeoutMs: number): Promise<ProbeRecord[]> {
   const enter = ['ip', 'netns', 'exec', scratch.namespace]
   const arping = ['arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', scratch.interface]
-  const run = await fanOut(enter, arping, [...new Set(targets.map((target) => target.address))], timeoutMs + 2000)
+  const run = await fanOut(enter, withTarget(arping), [...new Set(targets.map((target) => target.address))], timeoutMs + 2000)
   const from = {namespace: 'probe', interface: scratch.interface, mac: scratch.mac}
   return targets.map(({purpose, address, network}) => {
     const result = run.results.get(address)

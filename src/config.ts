@@ -13,12 +13,14 @@ export interface DoctorConfig {
   failOn: 'warn' | 'fail'
   dhcpRanges: string[]
   macSprawlThreshold?: number
+  /** How long the DHCP probe collects offers: scheduled runs against a server known to answer fast can shorten it. */
+  dhcpTimeoutMs?: number
 }
 
-const KEYS = new Set(['ignore', 'failOn', 'dhcpRanges', 'macSprawlThreshold'])
+const KEYS = new Set(['ignore', 'failOn', 'dhcpRanges', 'macSprawlThreshold', 'dhcpTimeoutMs'])
 
 function invalid(path: string, what: string): UserError {
-  return new UserError(`config ${path}: ${what}`, 'Fix the file (keys: ignore, failOn, dhcpRanges, macSprawlThreshold) or pass another with --config.', 3, 'config-invalid')
+  return new UserError(`config ${path}: ${what}`, 'Fix the file (keys: ignore, failOn, dhcpRanges, macSprawlThreshold, dhcpTimeoutMs) or pass another with --config.', 3, 'config-invalid')
 }
 
 const stringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
@@ -51,10 +53,14 @@ export async function loadConfig(path: string | undefined): Promise<DoctorConfig
   if (value.macSprawlThreshold !== undefined && !(Number.isInteger(value.macSprawlThreshold) && (value.macSprawlThreshold as number) > 0)) {
     throw invalid(file, '"macSprawlThreshold" must be a positive whole number')
   }
+  if (value.dhcpTimeoutMs !== undefined && !(Number.isInteger(value.dhcpTimeoutMs) && (value.dhcpTimeoutMs as number) >= 100)) {
+    throw invalid(file, '"dhcpTimeoutMs" must be a whole number of milliseconds, at least 100')
+  }
   return {
     ignore: (value.ignore as string[] | undefined) ?? [],
     failOn: (value.failOn as 'warn' | 'fail' | undefined) ?? 'warn',
     dhcpRanges: (value.dhcpRanges as string[] | undefined) ?? [],
     ...(value.macSprawlThreshold === undefined ? {} : {macSprawlThreshold: value.macSprawlThreshold as number}),
+    ...(value.dhcpTimeoutMs === undefined ? {} : {dhcpTimeoutMs: value.dhcpTimeoutMs as number}),
   }
 }

@@ -7,6 +7,9 @@ import {UserError} from './errors.js'
 import {intervalOf} from './model/ip.js'
 import type {DoctorOptions} from './pipeline.js'
 
+/** Long enough for a server that pings an address before offering it (dnsmasq: about 3 s). */
+const DEFAULT_DHCP_TIMEOUT_MS = 5000
+
 export const diagnosisFlags = {
   network: Flags.string({char: 'n', description: 'Only check this macvlan/ipvlan network (name or id).'}),
   from: Flags.string({description: 'Replay a snapshot saved by `macvlan collect` instead of collecting (offline, no probes). Use - for stdin.'}),
@@ -17,7 +20,7 @@ export const diagnosisFlags = {
   config: Flags.string({description: `Config file [default: ${DEFAULT_CONFIG_PATH}, when it exists].`}),
   'no-probe': Flags.boolean({description: 'Send no packets: judge from the collected facts only.'}),
   'probe-timeout': Flags.integer({description: 'How long each probe waits for an answer, in milliseconds (the probe phase takes about this long).', default: 1000, min: 100}),
-  'dhcp-timeout': Flags.integer({description: 'How long to collect DHCP offers, in milliseconds (servers such as dnsmasq ping an address for ~3 s before offering it).', default: 5000, min: 100}),
+  'dhcp-timeout': Flags.integer({description: `How long to collect DHCP offers, in milliseconds (servers such as dnsmasq ping an address for ~3 s before offering it) [default: ${DEFAULT_DHCP_TIMEOUT_MS}, or dhcpTimeoutMs from the config file].`, min: 100}),
   'dhcp-samples': Flags.integer({description: 'Extra DHCPDISCOVERs from distinct throw-away MACs, to see more of the DHCP pool.', default: 0, min: 0, max: 16}),
   timeout: Flags.integer({description: 'Time limit for each collection command, in milliseconds.', default: 5000, min: 100}),
   concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 32, min: 1}),
@@ -47,7 +50,7 @@ export async function diagnosisOptions(flags: DiagnosisFlags, command: string[])
       macSprawlThreshold: flags['mac-threshold'] ?? config.macSprawlThreshold ?? DEFAULT_SETTINGS.macSprawlThreshold,
     },
     ignore: [...(flags.ignore ?? []), ...config.ignore],
-    probe: flags['no-probe'] ? undefined : {timeoutMs: flags['probe-timeout'], dhcpSamples: flags['dhcp-samples'], dhcpTimeoutMs: flags['dhcp-timeout']},
+    probe: flags['no-probe'] ? undefined : {timeoutMs: flags['probe-timeout'], dhcpSamples: flags['dhcp-samples'], dhcpTimeoutMs: flags['dhcp-timeout'] ?? config.dhcpTimeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS},
   }
   return {options, failOn: (flags['fail-on'] as 'warn' | 'fail' | undefined) ?? config.failOn}
 }

@@ -189,16 +189,13 @@ export class Lab {
    * private mount namespace where /etc/systemd is the lab host's own.
    */
   macvlan(args: string[], options: {env?: Record<string, string>} = {}) {
-    const [file = 'ip', ...rest] = this.asUser([process.execPath, BIN, ...args], options.env)
-    return execa(file, rest, {reject: false, env: {NO_COLOR: '1'}})
-  }
-
-  /** The argv that runs `command` on the lab host as its user would: in its namespace, with its own /etc/systemd and DOCKER_HOST. */
-  asUser(command: string[], env: Record<string, string> = {}): string[] {
     mkdirSync(this.etcSystemd, {recursive: true})
-    const assignments = Object.entries({DOCKER_HOST: this.dockerHost, ...env}).map(([key, value]) => `${key}=${value}`)
+    const env = Object.entries({DOCKER_HOST: this.dockerHost, ...options.env}).map(([key, value]) => `${key}=${value}`)
     const inPrivateEtc = `mount --bind "$0" /etc/systemd && exec "$@"`
-    return ['ip', 'netns', 'exec', this.hostNs, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inPrivateEtc, this.etcSystemd, 'env', ...assignments, ...command]
+    return execa('ip', ['netns', 'exec', this.hostNs, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inPrivateEtc, this.etcSystemd, 'env', ...env, process.execPath, BIN, ...args], {
+      reject: false,
+      env: {NO_COLOR: '1'},
+    })
   }
 
   private async buildTopology(): Promise<void> {

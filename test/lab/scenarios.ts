@@ -62,9 +62,13 @@ export async function addShim(lab: Lab, options: {route?: boolean; mode?: string
   if (options.route !== false) await lab.host(['ip', 'route', 'add', range, 'dev', name])
 }
 
-/** `count` extra macvlan links on eth1, each up with its own MAC: what hundreds of containers look like to the NIC. */
+/**
+ * `count` extra macvlan links on eth1, each up with its own MAC: what hundreds of containers look like to the NIC.
+ * Without an IPv6 link-local address: otherwise each new link's DAD and router solicitations, copied to every sibling,
+ * fill the kernel's backlog for the first seconds and drop the probes' ARP replies.
+ */
 export async function addSprawl(lab: Lab, count: number) {
-  const batch = Array.from({length: count}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} up`).join('\n')
+  const batch = Array.from({length: count}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} addrgenmode none\nlink set sprawl${i} up`).join('\n')
   await lab.host(['ip', '-batch', '-'], {input: `${batch}\n`})
 }
 

@@ -57,7 +57,11 @@ async function sample(argv: string[]): Promise<Sample> {
     }
   }
   const timer = setInterval(readPeak, 5)
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)))
+  // A tool that is not installed (nmap, arp-scan) shows as exit -1 rather than hanging the benchmark.
+  const exitCode = await new Promise<number>((resolve) => {
+    child.on('exit', (code) => resolve(code ?? -1))
+    child.on('error', () => resolve(-1))
+  })
   clearInterval(timer)
   return {ms: performance.now() - start, peakRssMb: peakKb / 1024, exitCode}
 }
@@ -137,8 +141,8 @@ async function buildHost(count: number, sprawl: number): Promise<Lab> {
   await addShim(lab, {address: '192.168.77.254', range, persist: true})
   if (sprawl > 0) {
     await addSprawl(lab, sprawl)
-    // For the first ~15 s after hundreds of MACs appear on the parent, the containers' ARP goes unanswered in the lab
-    // (the doctor rightly reports it); the figures are for a host that has settled.
+    // Right after hundreds of MACs appear on the parent, the containers' ARP goes unanswered for a while (README,
+    // Performance): the timings are for a host that has had time to settle.
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
   }
   return lab

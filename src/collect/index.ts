@@ -2,7 +2,7 @@ import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/ty
 import {collectContainers, collectContainerViews, collectEngine, collectNetworks, listContainers} from './docker.js'
 import {CollectFailure, toSlice, type RunOptions} from './exec.js'
 import {collectNetConfig} from './net-config.js'
-import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs, hostIp} from './host.js'
+import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs, hostIp, linksWithoutSysfs} from './host.js'
 
 export interface CollectOptions {
   /** Time limit for each command. */
@@ -41,7 +41,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     toSlice(() => collectNeighbours(ip)),
     toSlice(() => collectFdb(run)),
     toSlice(() => collectBridgePorts(run)),
-    toSlice(() => collectSysfs()),
+    toSlice(async () => collectSysfs('/sys', await linksWithoutSysfs(ip))),
     toSlice(() => collectNetConfig(run)),
     dockerChain,
   ])

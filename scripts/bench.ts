@@ -73,7 +73,6 @@ const median = (values: number[]) => {
 }
 
 const figures: Figure[] = []
-const SETTLE_MS = 30_000
 
 /** One warm-up, then `runs` timed runs. */
 async function measure(host: string, name: string, argv: string[], runs = RUNS): Promise<Figure> {
@@ -139,12 +138,7 @@ async function buildHost(count: number, sprawl: number): Promise<Lab> {
   // Docker starts containers one at a time per call; a few at once keeps the build short on two cores.
   for (let index = 0; index < names.length; index += 4) await Promise.all(names.slice(index, index + 4).map((name) => addContainer(lab, {name})))
   await addShim(lab, {address: '192.168.77.254', range, persist: true})
-  if (sprawl > 0) {
-    await addSprawl(lab, sprawl)
-    // Right after hundreds of MACs appear on the parent, the containers' ARP goes unanswered for a while (README,
-    // Performance): the timings are for a host that has had time to settle.
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
-  }
+  if (sprawl > 0) await addSprawl(lab, sprawl)
   return lab
 }
 

@@ -64,12 +64,16 @@ export async function addShim(lab: Lab, options: {route?: boolean; mode?: string
 
 /**
  * `count` extra macvlan links on eth1, each up with its own MAC: what hundreds of containers look like to the NIC.
- * Without an IPv6 link-local address: otherwise each new link's DAD and router solicitations, copied to every sibling,
- * fill the kernel's backlog for the first seconds and drop the probes' ARP replies.
+ * Unlike containers' links they sit in the host's namespace, where by default each would answer ARP for every host
+ * address and learn the asker: one neighbour entry per link per asker, until the kernel's neighbour table (shared by
+ * all namespaces) overflows and nobody's ARP resolves. `arp_ignore=8` and no IPv6 address keep them as quiet as a
+ * container's link is to the host.
  */
 export async function addSprawl(lab: Lab, count: number) {
-  const batch = Array.from({length: count}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} addrgenmode none\nlink set sprawl${i} up`).join('\n')
+  const batch = Array.from({length: count}, (_, i) => `link add sprawl${i} link eth1 type macvlan mode bridge\nlink set sprawl${i} addrgenmode none`).join('\n')
   await lab.host(['ip', '-batch', '-'], {input: `${batch}\n`})
+  await lab.host(['sh', '-c', 'for f in /proc/sys/net/ipv4/conf/sprawl*/arp_ignore; do echo 8 > "$f"; done'])
+  await lab.host(['ip', '-batch', '-'], {input: `${Array.from({length: count}, (_, i) => `link set sprawl${i} up`).join('\n')}\n`})
 }
 
 /** The reserved layout every guide recommends: a range above the DHCP pool, the shim address held back with --aux-address. */

@@ -1,16 +1,16 @@
-import {collectSnapshot} from './collect/index.js'
+import {collectSnapshot, type CollectOptions} from './collect/index.js'
 import {evaluateRules} from './engine/evaluate.js'
 import {buildReport, type Report} from './engine/report.js'
 import type {RuleSettings} from './engine/types.js'
 import {UserError} from './errors.js'
 import {TOOL} from './package-root.js'
-import {HostModel} from './model/host-model.js'
-import {runProbes} from './probe/run.js'
+import {HostModel, l2NetworksOf} from './model/host-model.js'
+import {discoverDhcp, runProbes, type EarlyDhcp} from './probe/run.js'
 import type {ProbePurpose, ProbeResults} from './probe/types.js'
 import {RULES} from './rules/index.js'
 import {loadSnapshot} from './snapshot/load.js'
 import {Redactor} from './snapshot/redact.js'
-import {sliceData, type Snapshot} from './snapshot/types.js'
+import {sliceData, type DockerNetwork, type Snapshot} from './snapshot/types.js'
 
 export interface DoctorOptions {
   /** Replay this saved snapshot instead of collecting. */
@@ -31,17 +31,23 @@ export interface DoctorOptions {
   probe?: {timeoutMs: number; dhcpSamples: number; dhcpTimeoutMs: number; purposes?: ReadonlySet<ProbePurpose>}
 }
 
-export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'>): Promise<Snapshot> {
+export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onNetworks'>): Promise<Snapshot> {
   if (options.from) return loadSnapshot(options.from)
-  return collectSnapshot({timeoutMs: options.timeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command})
+  return collectSnapshot({timeoutMs: options.timeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command, ...(options.onNetworks ? {onNetworks: options.onNetworks} : {})})
+}
+
+/** Network `name` (by name or id) and the config-only network it takes its settings from; undefined when there is none. */
+function networksNamed(networks: DockerNetwork[], name: string): DockerNetwork[] | undefined {
+  const chosen = networks.find((network) => network.name === name || network.id === name)
+  return chosen ? networks.filter((network) => network === chosen || network.name === chosen.configFrom) : undefined
 }
 
 /** Keeps only `name` (and the config-only network it takes its settings from). */
 export function limitToNetwork(snapshot: Snapshot, name: string): Snapshot {
   const networks = sliceData(snapshot.networks)
   if (!networks) return snapshot
-  const chosen = networks.find((network) => network.name === name || network.id === name)
-  if (!chosen) {
+  const kept = networksNamed(networks, name)
+  if (!kept) {
     const known = networks.filter((network) => !network.configOnly).map((network) => network.name)
     throw new UserError(
       `no macvlan or ipvlan network named ${name}`,
@@ -50,7 +56,6 @@ export function limitToNetwork(snapshot: Snapshot, name: string): Snapshot {
       'unknown-network',
     )
   }
-  const kept = networks.filter((network) => network === chosen || network.name === chosen.configFrom)
   return {...snapshot, networks: {data: kept}}
 }
 
@@ -79,14 +84,42 @@ export interface Diagnosis {
   report: Report
 }
 
+/**
+ * DHCP discovery on each parent, started as soon as Docker's networks are known: its window is the longest wait of a
+ * probed run, and the rest of the collection fits inside it. Only as root (it needs a throw-away interface) and only
+ * for the networks asked about.
+ */
+function dhcpEarly(options: DoctorOptions): {onNetworks?: (networks: DockerNetwork[]) => void; started: EarlyDhcp} {
+  const started: EarlyDhcp = new Map()
+  const {probe} = options
+  if (!probe || options.from || process.getuid?.() !== 0 || (probe.purposes && !probe.purposes.has('dhcp-discover'))) return {started}
+  const onNetworks = (networks: DockerNetwork[]) => {
+    const asked = options.network ? (networksNamed(networks, options.network) ?? []) : networks
+    for (const l2 of l2NetworksOf(asked)) {
+      if (l2.parent && !started.has(l2.parent)) started.set(l2.parent, discoverDhcp(l2.parent, probe.dhcpSamples, probe.dhcpTimeoutMs).catch(() => undefined))
+    }
+  }
+  return {onNetworks, started}
+}
+
 /** collect (or replay) → probes → rules → report, with real addresses (what `macvlan fix` works from). */
 export async function diagnose(options: DoctorOptions): Promise<Diagnosis> {
   options.onPhase?.('collecting')
-  const collected = await obtainSnapshot(options)
+  const early = dhcpEarly(options)
+  try {
+    return await diagnoseWith(options, early)
+  } finally {
+    // Whatever happened, the throw-away namespaces of early discoveries are gone before this returns.
+    await Promise.all(early.started.values())
+  }
+}
+
+async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhcpEarly>): Promise<Diagnosis> {
+  const collected = await obtainSnapshot({...options, ...(early.onNetworks ? {onNetworks: early.onNetworks} : {})})
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
   const probing = options.probe && !options.from && canProbe(snapshot)
   if (probing) options.onPhase?.('probing')
-  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now}) : undefined
+  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, earlyDhcp: early.started}) : undefined
   options.onPhase?.('evaluating')
   const checks = evaluateRules(RULES, snapshot, options.settings, probes)
   const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}, probes)

@@ -1,4 +1,4 @@
-import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/types.js'
+import {SNAPSHOT_SCHEMA_VERSION, type DockerNetwork, type Slice, type Snapshot} from '../snapshot/types.js'
 import {collectContainers, collectContainerViews, collectEngine, collectNetworks, listContainers} from './docker.js'
 import {CollectFailure, toSlice, type RunOptions} from './exec.js'
 import {collectNetConfig} from './net-config.js'
@@ -11,6 +11,8 @@ export interface CollectOptions {
   concurrency: number
   tool: {name: string; version: string}
   command: string[]
+  /** Told as soon as Docker's networks are known, before the rest is collected (to start probes that need only those). */
+  onNetworks?: (networks: DockerNetwork[]) => void
 }
 
 /** A slice that could not be collected because the slice it depends on failed carries that failure on. */
@@ -25,6 +27,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     // Listing networks and containers does not wait for the engine's version: the three Docker calls overlap.
     const [docker, listedNetworks, containerIds] = await Promise.all([toSlice(() => collectEngine(run)), toSlice(() => collectNetworks(run)), toSlice(() => listContainers(run))])
     const networks = 'error' in docker ? {error: docker.error} : listedNetworks
+    if ('data' in networks) options.onNetworks?.(networks.data)
     const containers = await after(networks, (found) => {
       if ('error' in containerIds) throw new CollectFailure(containerIds.error.code, containerIds.error.message, containerIds.error.hint)
       return collectContainers(containerIds.data, found, run)

@@ -37,6 +37,21 @@ export interface L2Network {
   ipam: IpamConfig[]
 }
 
+/** `networks` as L2 networks, each with its config-only template (swarm `--config-from`) resolved. */
+export function l2NetworksOf(networks: DockerNetwork[]): L2Network[] {
+  return networks
+    .filter((network) => !network.configOnly)
+    .map((network) => {
+      const template = network.configFrom ? networks.find((n) => n.name === network.configFrom || n.id === network.configFrom) : undefined
+      const options = {...template?.options, ...network.options}
+      const ipam = network.ipam.config.length > 0 ? network.ipam.config : (template?.ipam.config ?? [])
+      const defaultMode = network.driver === 'ipvlan' ? 'l2' : 'bridge'
+      const l2: L2Network = {network, driver: network.driver, mode: options.macvlan_mode || options.ipvlan_mode || defaultMode, ipam}
+      if (options.parent) l2.parent = options.parent
+      return l2
+    })
+}
+
 /** Read-only views over a snapshot that several rules need. */
 export class HostModel {
   constructor(readonly snapshot: Snapshot) {}
@@ -65,18 +80,7 @@ export class HostModel {
 
   /** Docker networks that put endpoints straight on a host link; config-only templates are not networks of their own. */
   l2Networks(): L2Network[] {
-    const networks = this.data('networks')
-    return networks
-      .filter((network) => !network.configOnly)
-      .map((network) => {
-        const template = network.configFrom ? networks.find((n) => n.name === network.configFrom || n.id === network.configFrom) : undefined
-        const options = {...template?.options, ...network.options}
-        const ipam = network.ipam.config.length > 0 ? network.ipam.config : (template?.ipam.config ?? [])
-        const defaultMode = network.driver === 'ipvlan' ? 'l2' : 'bridge'
-        const l2: L2Network = {network, driver: network.driver, mode: options.macvlan_mode || options.ipvlan_mode || defaultMode, ipam}
-        if (options.parent) l2.parent = options.parent
-        return l2
-      })
+    return l2NetworksOf(this.data('networks'))
   }
 
   macvlanNetworks(): L2Network[] {

@@ -20,7 +20,11 @@ export interface ProbeOptions {
   now: () => Date
   /** Send only these kinds of probe (all when absent): a fix is verified by the probes its checks read. */
   purposes?: ReadonlySet<ProbePurpose>
+  /** DHCP discoveries already under way, by parent (undefined when one failed: it is then sent again). */
+  earlyDhcp?: EarlyDhcp
 }
+
+export type EarlyDhcp = Map<string, Promise<ProbeRecord | undefined>>
 
 const wanted = (options: ProbeOptions, purpose: ProbePurpose) => !options.purposes || options.purposes.has(purpose)
 
@@ -164,7 +168,9 @@ async function scratchProbes(plan: ScratchProbe, options: ProbeOptions, ready: (
     const gateway: ArpTarget[] = plan.gateway && wanted(options, 'mac-filter-scratch') ? [{purpose: 'mac-filter-scratch', address: plan.gateway}] : []
     const owners = wanted(options, 'address-owners') ? [...new Map(plan.owners.map((owner) => [owner.address, owner])).values()] : []
     const arp = [...gateway, ...owners.map((owner): ArpTarget => ({purpose: 'address-owners', address: owner.address, network: owner.network}))]
-    const dhcp = wanted(options, 'dhcp-discover') ? [dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)] : []
+    const early = options.earlyDhcp?.get(plan.parent)
+    const discover = () => dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)
+    const dhcp = wanted(options, 'dhcp-discover') ? [early ? early.then((record) => record ?? discover()) : discover()] : []
     const sending = Promise.all([arp.length > 0 ? scratchArp(scratch, arp, options.timeoutMs) : [], ...dhcp])
     ready()
     const [records, ...offers] = await sending

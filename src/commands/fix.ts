@@ -123,20 +123,21 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     }
     const forget = onInterrupt(undoNow)
     try {
-      const result = await applyActions(actions, run)
-      done.push(...result.applied)
-      const applied = result.applied.map((action) => shellLine(action.run))
-      if (result.failed) return {applied, failed: result.failed, persisted: [], rolledBack: await this.undo(done, written, run)}
+      const failed = await applyActions(actions, run, done)
+      const applied = done.map((action) => shellLine(action.run))
+      if (failed) return {applied, failed, persisted: [], rolledBack: await this.undo(done, written, run)}
       await writePersistence(entries, new Date().toISOString().replaceAll(/[-:.]/g, ''), written)
       if (steps.length === 0) return {applied, persisted: written}
       const purposes = new Set([...REACHABILITY, ...steps.flatMap((step) => probesOf(step.check.id))])
       const after = await diagnose({...options, probe: options.probe ? {...options.probe, purposes} : undefined})
       const comparable = (id: string) => !options.probe || probesOf(id).every((purpose) => purposes.has(purpose))
       const verification = verify(steps, before, after.report, comparable)
+      if (!verification.passed) {
+        const persisted = [...written]
+        return {applied, persisted, verification, rolledBack: await this.undo(done, written, run)}
+      }
       const remaining = after.report.checks.filter((check) => check.outcome === 'warn' || check.outcome === 'fail').map(({id, subject, outcome}) => ({id, subject, outcome}))
-      if (verification.passed) return {applied, persisted: written, verification, statusAfter: after.report.status, remaining}
-      const persisted = [...written]
-      return {applied, persisted, verification, rolledBack: await this.undo(done, written, run)}
+      return {applied, persisted: written, verification, statusAfter: after.report.status, remaining}
     } catch (error) {
       await this.undo(done, written, run)
       throw error

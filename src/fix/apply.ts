@@ -27,13 +27,6 @@ export interface CommandResult {
   error?: string
 }
 
-export interface ApplyResult {
-  /** What ran and succeeded, in order. */
-  applied: FixAction[]
-  /** The command that failed, when one did: nothing after it ran. */
-  failed?: CommandResult
-}
-
 /** The same change listed twice (two checks asking for one route) runs once. */
 export function uniqueActions(steps: FixStep[]): FixAction[] {
   const seen = new Set<string>()
@@ -45,14 +38,17 @@ export function uniqueActions(steps: FixStep[]): FixAction[] {
   })
 }
 
-export async function applyActions(actions: FixAction[], run: Runner): Promise<ApplyResult> {
-  const applied: FixAction[] = []
+/**
+ * Runs `actions` in order and records each one that succeeded in `done` as it goes, so an interrupt at any moment
+ * knows what to undo. Returns the command that failed, when one did: nothing after it ran.
+ */
+export async function applyActions(actions: FixAction[], run: Runner, done: FixAction[]): Promise<CommandResult | undefined> {
   for (const action of actions) {
     const error = await run(action.run)
-    if (error !== undefined) return {applied, failed: {command: shellLine(action.run), error}}
-    applied.push(action)
+    if (error !== undefined) return {command: shellLine(action.run), error}
+    done.push(action)
   }
-  return {applied}
+  return undefined
 }
 
 /** Undos in reverse; one shared by several actions (deleting the shim takes its address and routes) runs once. */

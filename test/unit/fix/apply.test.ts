@@ -35,12 +35,16 @@ const check = (id: string, outcome: CheckResult['outcome'], subject = {network: 
 const report = (checks: CheckResult[]) => ({checks}) as Report
 
 describe('applying runtime actions', () => {
-  it('runs them in order and stops at the first failure, reporting its error', async () => {
+  it('runs them in order, records each success as it happens, and stops at the first failure, reporting its error', async () => {
     const {run, ran} = recorder(['ip addr add 192.168.1.223/32 dev lan-shim'])
-    const result = await applyActions([PARENT_UP, ...SHIM], run)
+    const applied: FixAction[] = []
+    // What an interrupt would find recorded when each command starts.
+    const recordedAtStart: number[] = []
+    const failed = await applyActions([PARENT_UP, ...SHIM], (argv) => (recordedAtStart.push(applied.length), run(argv)), applied)
+    expect(recordedAtStart).toEqual([0, 1, 2])
     expect(ran).toEqual(['ip link set eth0 up', 'ip link add lan-shim link eth0 type macvlan mode bridge', 'ip addr add 192.168.1.223/32 dev lan-shim'])
-    expect(result.applied).toEqual([PARENT_UP, SHIM[0]])
-    expect(result.failed).toEqual({command: 'ip addr add 192.168.1.223/32 dev lan-shim', error: 'RTNETLINK answers: File exists'})
+    expect(applied).toEqual([PARENT_UP, SHIM[0]])
+    expect(failed).toEqual({command: 'ip addr add 192.168.1.223/32 dev lan-shim', error: 'RTNETLINK answers: File exists'})
   })
 
   it('undoes in reverse, running an undo shared by several actions once', async () => {

@@ -1,7 +1,7 @@
 import type {ContainerView, DockerContainer, DockerEngine, DockerNetwork, Slice} from '../snapshot/types.js'
 import {fanOut, type TargetResult} from '../fan-out.js'
 import {shellLine} from '../model/commands.js'
-import {CollectFailure, parseJsonOutput, run, toSlice, type RunOptions} from './exec.js'
+import {CollectFailure, parseBatchOutput, parseJsonOutput, run, toSlice, type RunOptions} from './exec.js'
 import {parseAddresses, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 import {parseContainers, parseEngine, parseNetworks} from './parse-docker.js'
 
@@ -105,8 +105,7 @@ function viewOf(container: DockerContainer, result: TargetResult | undefined, fa
     }
     throw new CollectFailure('command-failed', `\`${shown}\` failed: ${result.output.split('\n')[0] || `exit code ${result.exitCode}`}`)
   }
-  const lines = result.output.split('\n')
-  const [addr, routes, neigh] = VIEW_BATCH.map((command, index) => parseJsonOutput('nsenter', [shown, command], lines[index] ?? ''))
+  const [addr, routes, neigh] = parseBatchOutput('nsenter', [shown], VIEW_BATCH, result.output)
   return {links: parseLinks(addr), addresses: parseAddresses(addr), routes: parseRoutes(routes), neighbours: parseNeighbours(neigh)}
 }
 

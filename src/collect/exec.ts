@@ -56,6 +56,12 @@ export function parseJsonOutput(file: string, args: readonly string[], stdout: s
   }
 }
 
+/** The output of `ip -j -batch`: one JSON document a line, one line per command of `commands`, in order. */
+export function parseBatchOutput(file: string, args: readonly string[], commands: readonly string[], stdout: string): unknown[] {
+  const lines = stdout.split('\n')
+  return commands.map((command, index) => parseJsonOutput(file, [...args, command], lines[index] ?? ''))
+}
+
 function failureOf(file: string, args: readonly string[], result: ProgramResult): CollectFailure {
   const shown = commandLine(file, args)
   if (result.errorCode === 'ENOENT') {

@@ -2,8 +2,8 @@ import {access, readdir, readFile, readlink} from 'node:fs/promises'
 import {hostname, release} from 'node:os'
 import {basename, delimiter, join} from 'node:path'
 
-import type {HostInfo, NetworkManagerName, SysfsLink} from '../snapshot/types.js'
-import {CollectFailure, parseJsonOutput, run, runJson, type RunOptions} from './exec.js'
+import type {HostInfo, Link, NetworkManagerName, Slice, SysfsLink} from '../snapshot/types.js'
+import {CollectFailure, parseBatchOutput, run, runJson, type RunOptions} from './exec.js'
 import {parseAddresses, parseBridgePorts, parseFdb, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 
 /** Helper binaries whose presence decides which probes and collectors can run. */
@@ -30,8 +30,7 @@ export type HostIp = Promise<Record<(typeof HOST_BATCH)[number], unknown>>
 
 export async function hostIp(options: RunOptions): HostIp {
   const args = ['-j', '-d', '-batch', '-']
-  const lines = (await run('ip', args, {...options, input: `${HOST_BATCH.join('\n')}\n`})).split('\n')
-  const [link, addr, route, neigh] = HOST_BATCH.map((command, index) => parseJsonOutput('ip', [...args, command], lines[index] ?? ''))
+  const [link, addr, route, neigh] = parseBatchOutput('ip', args, HOST_BATCH, await run('ip', args, {...options, input: `${HOST_BATCH.join('\n')}\n`}))
   return {'link show': link, 'addr show': addr, 'route show table all': route, 'neigh show': neigh}
 }
 
@@ -61,16 +60,15 @@ export async function collectBridgePorts(options: RunOptions) {
   return parseBridgePorts(await runJson('bridge', ['-j', 'link', 'show'], options))
 }
 
-/** Reads /sys/class/net of the namespace whose /sys is mounted here (`ip netns exec` remounts it; `nsenter --net` does not). */
 /** Links whose sysfs facts (Wi-Fi, bond or bridge port, driver) no rule reads: hundreds of them on a crowded parent. */
 const NO_SYSFS_KINDS = new Set(['macvlan', 'macvtap', 'ipvlan'])
 
 /** Names of the links sysfs is not read for: macvlan children and the like (seven file operations each). */
-export async function linksWithoutSysfs(ip: HostIp): Promise<Set<string>> {
-  const links = await ip.then((facts) => parseLinks(facts['link show'])).catch(() => [])
-  return new Set(links.filter((link) => link.kind && NO_SYSFS_KINDS.has(link.kind)).map((link) => link.name))
+export function linksWithoutSysfs(links: Slice<Link[]>): Set<string> {
+  return new Set(('data' in links ? links.data : []).filter((link) => link.kind && NO_SYSFS_KINDS.has(link.kind)).map((link) => link.name))
 }
 
+/** Reads /sys/class/net of the namespace whose /sys is mounted here (`ip netns exec` remounts it; `nsenter --net` does not). */
 export async function collectSysfs(sysRoot = '/sys', skip: Set<string> = new Set()): Promise<Record<string, SysfsLink>> {
   const classNet = join(sysRoot, 'class/net')
   let names: string[]

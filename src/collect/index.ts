@@ -36,15 +36,16 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     return {docker, networks, containers, containerViews}
   })()
   const ip = hostIp(run)
+  const linksSlice = toSlice(() => collectLinks(ip))
   const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, netConfig, dockerSlices] = await Promise.all([
     toSlice(() => collectHost(run)),
-    toSlice(() => collectLinks(ip)),
+    linksSlice,
     toSlice(() => collectAddresses(ip)),
     toSlice(() => collectRoutes(ip, run)),
     toSlice(() => collectNeighbours(ip)),
     toSlice(() => collectFdb(run)),
     toSlice(() => collectBridgePorts(run)),
-    toSlice(async () => collectSysfs('/sys', await linksWithoutSysfs(ip))),
+    toSlice(async () => collectSysfs('/sys', linksWithoutSysfs(await linksSlice))),
     toSlice(() => collectNetConfig(run)),
     dockerChain,
   ])

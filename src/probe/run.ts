@@ -37,6 +37,9 @@ async function exec(command: string[], timeoutMs: number) {
 
 const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)))
 
+/** iputils arping from `iface` with sender 0.0.0.0 (no cache learns anything), waiting for two answers or `timeoutMs`; the target goes last. */
+const arpingFrom = (iface: string, timeoutMs: number) => ['arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', iface]
+
 interface IcmpOutcome {
   outcome: ProbeRecord['outcome']
   rttMs?: number
@@ -54,8 +57,9 @@ function neighbourEntries(json: string | undefined): NeighbourEntry[] {
   }
 }
 
-function icmpRecord(probe: IcmpProbe, model: HostModel, result: IcmpOutcome, entries: Array<{dst?: string; dev?: string}>): ProbeRecord {
-  const mine = entries.filter((entry) => entry.dst === undefined || entry.dst === probe.target)
+/** `entries`: the whole neighbour table of the namespace the probe left from. */
+function icmpRecord(probe: IcmpProbe, model: HostModel, result: IcmpOutcome, entries: NeighbourEntry[]): ProbeRecord {
+  const mine = entries.filter((entry) => entry.dst === probe.target)
   const device = mine[0]?.dev
   const mac = !probe.namespacePath && device ? model.link(device)?.mac : undefined
   return {
@@ -86,7 +90,7 @@ async function pingFrom(probes: IcmpProbe[], model: HostModel, timeoutMs: number
     const rttMs = result ? pingRtt(result.output) : undefined
     const detail = outcome === 'error' ? (result?.output || run.failure) : undefined
     const outcomeOf: IcmpOutcome = {outcome, command: [...enter, ...ping, probe.target].join(' '), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}
-    return icmpRecord(probe, model, outcomeOf, entries.filter((entry) => entry.dst === probe.target))
+    return icmpRecord(probe, model, outcomeOf, entries)
   })
 }
 
@@ -106,7 +110,7 @@ async function hostIcmp(probes: IcmpProbe[], model: HostModel, options: ProbeOpt
   const records = probes.map((probe) => {
     const rttMs = rtts.get(probe.target)
     const result: IcmpOutcome = {outcome: rttMs === undefined ? 'no-reply' : 'reply', command: `ICMP echo to ${probe.target} from an in-process raw socket (ping -c 1 ${probe.target} shows the same)`}
-    return icmpRecord(probe, model, rttMs === undefined ? result : {...result, rttMs}, entries.filter((entry) => entry.dst === probe.target))
+    return icmpRecord(probe, model, rttMs === undefined ? result : {...result, rttMs}, entries)
   })
   return {records, engine: 'raw-socket'}
 }
@@ -122,10 +126,10 @@ interface ArpTarget {
   network?: string
 }
 
-/** ARP from the throw-away MAC (sender 0.0.0.0, so no cache learns anything) to every target at once, collecting every answer. */
+/** ARP from the throw-away MAC to every target at once, collecting every answer. */
 async function scratchArp(scratch: Scratch, targets: ArpTarget[], timeoutMs: number): Promise<ProbeRecord[]> {
   const enter = ['ip', 'netns', 'exec', scratch.namespace]
-  const arping = ['arping', '-c', '2', '-w', seconds(timeoutMs), '-s', '0.0.0.0', '-I', scratch.interface]
+  const arping = arpingFrom(scratch.interface, timeoutMs)
   const run = await fanOut(enter, withTarget(arping), [...new Set(targets.map((target) => target.address))], timeoutMs + 2000)
   const from = {namespace: 'probe', interface: scratch.interface, mac: scratch.mac}
   return targets.map(({purpose, address, network}) => {
@@ -161,7 +165,7 @@ async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number
 async function scratchProbes(plan: ScratchProbe, options: ProbeOptions, ready: () => void): Promise<ProbeRecord[]> {
   const hostArp = async (): Promise<ProbeRecord[]> => {
     if (!plan.gateway || !wanted(options, 'mac-filter-host')) return []
-    const command = ['arping', '-c', '2', '-w', seconds(options.timeoutMs), '-s', '0.0.0.0', '-I', plan.parent, plan.gateway]
+    const command = [...arpingFrom(plan.parent, options.timeoutMs), plan.gateway]
     return [{...arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000)), parent: plan.parent}]
   }
   const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, options.dhcpTimeoutMs) + 1000, async (scratch) => {

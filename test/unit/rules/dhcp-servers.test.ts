@@ -1,16 +1,20 @@
 import {describe, expect, it} from 'vitest'
 
 import {dhcpServers} from '../../../src/rules/dhcp-servers.js'
+import type {DhcpOffer} from '../../../src/probe/types.js'
 import {fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
+/** A host whose DHCP probe on eth0 collected `offers`, in that order. */
+const offered = (offers: DhcpOffer[]) => ({
+  links: [{name: 'eth0'}],
+  networks: [{name: 'lan', parent: 'eth0'}],
+  probes: [{purpose: 'dhcp-discover' as const, kind: 'dhcp' as const, parent: 'eth0', target: '255.255.255.255:67', outcome: 'reply' as const, offers}],
+})
+
 describe('dhcp-servers', () => {
   it('names each server and what it offered', () => {
-    const [result] = judge(dhcpServers, {
-      links: [{name: 'eth0'}],
-      networks: [{name: 'lan', parent: 'eth0'}],
-      probes: [{purpose: 'dhcp-discover', kind: 'dhcp', parent: 'eth0', target: '255.255.255.255:67', outcome: 'reply', offers: [{server: '192.168.1.1', offered: '192.168.1.120'}, {server: '192.168.1.250', offered: '192.168.1.163'}]}],
-    })
+    const [result] = judge(dhcpServers, offered([{server: '192.168.1.1', offered: '192.168.1.120'}, {server: '192.168.1.250', offered: '192.168.1.163'}]))
     expect(result?.message).toBe(
       "2 DHCP servers answer on eth0 (192.168.1.1 offering 192.168.1.120; 192.168.1.250 offering 192.168.1.163): a second or rogue server hands out addresses that neither the router nor Docker's --ip-range accounts for.",
     )
@@ -23,11 +27,7 @@ describe('dhcp-servers', () => {
 
 describe('dhcp-servers ordering', () => {
   it('lists servers by address, whatever order their offers arrived in', () => {
-    const [result] = judge(dhcpServers, {
-      links: [{name: 'eth0'}],
-      networks: [{name: 'lan', parent: 'eth0'}],
-      probes: [{purpose: 'dhcp-discover', kind: 'dhcp', parent: 'eth0', target: '255.255.255.255:67', outcome: 'reply', offers: [{server: '192.168.1.250', offered: '192.168.1.163'}, {server: '192.168.1.9', offered: '192.168.1.120'}]}],
-    })
+    const [result] = judge(dhcpServers, offered([{server: '192.168.1.250', offered: '192.168.1.163'}, {server: '192.168.1.9', offered: '192.168.1.120'}]))
     expect(result?.message).toMatch(/^2 DHCP servers answer on eth0 \(192\.168\.1\.9 offering .*; 192\.168\.1\.250 offering/)
   })
 })

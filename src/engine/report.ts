@@ -25,6 +25,8 @@ export interface Report {
   }
   status: Status
   counts: Record<Outcome, number>
+  /** Root causes: failing or warning checks that no other check of this report explains. */
+  problems: number
   checks: CheckResult[]
   /** Slices that could not be collected, with what to do about it. */
   collectionErrors: Array<{slice: SliceName} & CollectError>
@@ -94,6 +96,7 @@ export function buildReport(snapshot: Snapshot, allChecks: CheckResult[], contex
     },
     status: overallStatus(checks),
     counts,
+    problems: checks.filter((check) => (check.outcome === 'fail' || check.outcome === 'warn') && !check.causedBy?.length).length,
     checks,
     collectionErrors,
     topology: topologyOrEmpty(snapshot),

@@ -88,9 +88,17 @@ export interface Rule {
   evaluate(input: RuleInput): Finding[]
 }
 
+/** Another check of the same report, by id and subject. */
+export interface CheckRef {
+  id: string
+  subject: Subject
+}
+
 export interface CheckResult extends Finding {
   id: string
   code: string
   title: string
   docs: string
+  /** The failing or warning checks of this report that explain this one: it is their consequence, not a problem of its own. */
+  causedBy?: CheckRef[]
 }

@@ -1,6 +1,7 @@
 import {Command, Errors, Flags} from '@oclif/core'
 
 import {UserError} from './errors.js'
+import {printable} from './render/printable.js'
 
 /** Shared error handling: one line saying what happened and what to do, exit 3 (could not diagnose), no stack unless --debug. */
 export abstract class BaseCommand extends Command {
@@ -24,7 +25,7 @@ export abstract class BaseCommand extends Command {
       this.logJson({status: 'unknown', error: {code: userError ? error.code : parseError ? 'usage' : 'crash', message, hint}})
       return
     }
-    process.stderr.write(`${this.config.bin}: ${message}${hint ? ` — ${hint}` : ''}\n`)
+    process.stderr.write(`${this.config.bin}: ${printable(message ?? '')}${hint ? ` — ${printable(hint)}` : ''}\n`)
     if (this.argv.includes('--debug') && error.stack) process.stderr.write(`${error.stack}\n`)
   }
 }

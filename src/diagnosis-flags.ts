@@ -6,6 +6,7 @@ import {DEFAULT_SETTINGS} from './engine/types.js'
 import {UserError} from './errors.js'
 import {intervalOf} from './model/ip.js'
 import type {DoctorOptions} from './pipeline.js'
+import {printable} from './render/printable.js'
 
 /** Long enough for a server that pings an address before offering it (dnsmasq: about 3 s). */
 const DEFAULT_DHCP_TIMEOUT_MS = 5000
@@ -58,5 +59,5 @@ export async function diagnosisOptions(flags: DiagnosisFlags, command: string[])
 /** A one-line phase indicator on a terminal's stderr, nothing otherwise. */
 export function progressLine(command: string, enabled: boolean): {onPhase?: (phase: string) => void; clear: () => void} {
   if (!enabled || !process.stderr.isTTY) return {clear: () => undefined}
-  return {onPhase: (phase) => process.stderr.write(`\r\u001B[K${command}: ${phase}…`), clear: () => process.stderr.write('\r\u001B[K')}
+  return {onPhase: (phase) => process.stderr.write(`\r\u001B[K${printable(`${command}: ${phase}`)}…`), clear: () => process.stderr.write('\r\u001B[K')}
 }

@@ -17,6 +17,7 @@ import {shellLine} from '../model/commands.js'
 import {HostModel} from '../model/host-model.js'
 import {diagnose, type DoctorOptions} from '../pipeline.js'
 import {proveFree} from '../probe/run.js'
+import {printable} from '../render/printable.js'
 import type {ProbePurpose} from '../probe/types.js'
 import {RULES} from '../rules/index.js'
 
@@ -96,10 +97,10 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     process.stdout.write(format === 'json' ? renderFix({plan, apply}, format) : renderApplied(apply, format))
     if (apply.failed) {
       process.exitCode = 3
-      process.stderr.write(`${this.config.bin}: ${apply.failed.command} failed (${apply.failed.error ?? 'no message'}); everything applied before it was undone — see the plan above.\n`)
+      process.stderr.write(`${this.config.bin}: ${printable(`${apply.failed.command} failed (${apply.failed.error ?? 'no message'})`)}; everything applied before it was undone — see the plan above.\n`)
     } else if (apply.verification && !apply.verification.passed) {
       process.exitCode = 2
-      process.stderr.write(`${this.config.bin}: the fix did not verify (${apply.verification.changes.map((entry) => `${entry.id}: ${entry.before} → ${entry.after}`).join('; ')}); every change was undone.\n`)
+      process.stderr.write(`${this.config.bin}: the fix did not verify (${printable(apply.verification.changes.map((entry) => `${entry.id}: ${entry.before} → ${entry.after}`).join('; '))}); every change was undone.\n`)
     } else process.exitCode = exitCodeFor(apply.statusAfter ?? plan.status, failOn)
   }
 

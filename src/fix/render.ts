@@ -3,6 +3,7 @@ import type {Status} from '../engine/status.js'
 import type {Subject} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import type {Persistence} from '../model/persistence.js'
+import {printableData} from '../render/printable.js'
 import type {CheckChange, CommandResult, Verification, WrittenFile} from './apply.js'
 import type {FixPlan, FixStep, ShimPersistence} from './plan.js'
 
@@ -106,8 +107,11 @@ function applyLines(apply: ApplyReport, style: Style): string[] {
   return lines
 }
 
+/** File contents keep their line breaks; every other control character from the host is shown escaped. */
+const MULTI_LINE = new Set(['content'])
+
 function human(outcome: FixOutcome, style: Style): string {
-  const {plan, apply} = outcome
+  const {plan, apply} = printableData(outcome, MULTI_LINE)
   const title = `macvlan fix for ${plan.host ?? 'this host'}: status ${plan.status.toUpperCase()}, ${plan.steps.length} ${plan.steps.length === 1 ? 'remedy' : 'remedies'}${plan.replay ? ' (from a saved snapshot: print only)' : ''}`
   const lines = [style.title(title)]
   if (plan.steps.length === 0) lines.push('', 'Nothing to fix: no failing or warning check has a remedy.')
@@ -122,7 +126,7 @@ function human(outcome: FixOutcome, style: Style): string {
 
 /** Only what --apply did, for a terminal that already shows the plan. */
 export function renderApplied(apply: ApplyReport, format: Exclude<FixFormat, 'json'>): string {
-  return `${applyLines(apply, format === 'markdown' ? MARKDOWN : TEXT).join('\n')}\n`
+  return `${applyLines(printableData(apply), format === 'markdown' ? MARKDOWN : TEXT).join('\n')}\n`
 }
 
 export function renderFix(outcome: FixOutcome, format: FixFormat): string {

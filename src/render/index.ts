@@ -1,6 +1,7 @@
 import type {Report} from '../engine/report.js'
 import {renderMarkdown} from './markdown.js'
 import {renderNagios} from './nagios.js'
+import {printableData} from './printable.js'
 import {renderPrometheus} from './prometheus.js'
 import {renderTable, type TableOptions} from './table.js'
 
@@ -8,11 +9,14 @@ export const FORMATS = ['table', 'json', 'markdown', 'prometheus', 'nagios'] as 
 
 export type Format = (typeof FORMATS)[number]
 
-/** Every format comes from the same report object. */
+/** Every format comes from the same report object; all but JSON (which escapes for itself) see it with every control character escaped. */
 export function render(report: Report, format: Format, options: TableOptions): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`
+  return renderReadable(printableData(report), format, options)
+}
+
+function renderReadable(report: Report, format: Exclude<Format, 'json'>, options: TableOptions): string {
   switch (format) {
-    case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`
     case 'markdown':
       return renderMarkdown(report)
     case 'prometheus':

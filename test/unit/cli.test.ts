@@ -63,6 +63,16 @@ describe('bad input and a broken environment', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({status: 'unknown', error: {code: 'snapshot-unreadable'}})
   })
 
+  it('escapes a terminal control sequence in the one-line error, and keeps it under --json', async () => {
+    const name = 'lan\u001B]0;owned\u0007'
+    const table = await macvlan(['doctor', '--from', join(FIXTURES, 'healthy.json'), '--network', name])
+    expect(table.exitCode).toBe(3)
+    expect(table.stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/)
+    expect(table.stderr).toContain('no macvlan or ipvlan network named lan\\x1b]0;owned\\x07')
+    const json = await macvlan(['doctor', '--json', '--from', join(FIXTURES, 'healthy.json'), '--network', name])
+    expect(JSON.parse(json.stdout).error.message).toContain(name)
+  })
+
   it('exits 3 for an unknown flag, with no stack trace', async () => {
     const result = await macvlan(['doctor', '--frobnicate'])
     expect(result.exitCode).toBe(3)

@@ -3,6 +3,7 @@ import type {Status} from '../engine/status.js'
 import type {Subject} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import type {Persistence} from '../model/persistence.js'
+import {fence} from '../render/markdown.js'
 import {printableData} from '../render/printable.js'
 import type {CheckChange, CommandResult, Verification, WrittenFile} from './apply.js'
 import type {FixPlan, FixStep, ShimPersistence} from './plan.js'
@@ -62,9 +63,9 @@ const MARKDOWN: Style = {
   heading: (text) => `## ${text}`,
   step: (text) => `### ${text}`,
   indent: '',
-  block: (lines) => ['```sh', ...lines, '```'],
+  block: (lines) => fence('sh', lines),
   item: (text) => `- ${text}`,
-  file: (path, content) => [`\`${path}\`:`, '', '```ini', content.trimEnd(), '```'],
+  file: (path, content) => [`\`${path}\`:`, '', ...fence('ini', content.trimEnd().split('\n'))],
 }
 
 function stepLines(step: FixStep, index: number, style: Style): string[] {

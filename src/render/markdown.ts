@@ -10,31 +10,44 @@ const ICON: Record<CheckResult['outcome'], string> = {fail: '❌', warn: '⚠️
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 const code = (text: string) => `\`${text.replaceAll('`', "'")}\``
 
+/** A fenced block that no line of its content can close: the fence is longer than any run of backticks inside. */
+export function fence(info: string, lines: string[]): string[] {
+  const longest = Math.max(2, ...lines.flatMap((line) => (line.match(/`+/g) ?? []).map((run) => run.length)))
+  const marker = '`'.repeat(longest + 1)
+  return [`${marker}${info}`, ...lines, marker]
+}
+
 function subjectText(check: CheckResult): string {
   const {network, container, interface: iface} = check.subject
   return [network && `network ${code(network)}`, container && `container ${code(container)}`, iface && `interface ${code(iface)}`].filter(Boolean).join(', ') || 'host'
 }
 
+/** A fact as collected; JSON.stringify gives no text for undefined (a fact the host did not have). */
+function factText(value: unknown): string {
+  if (typeof value === 'string') return value
+  return value === undefined ? 'not known' : code(JSON.stringify(value))
+}
+
 function factLines(facts: Record<string, unknown>): string[] {
-  return Object.entries(facts).map(([key, value]) => `- ${key}: ${typeof value === 'string' ? value : code(JSON.stringify(value))}`)
+  return Object.entries(facts).map(([key, value]) => `- ${key}: ${factText(value)}`)
 }
 
 function problem(check: CheckResult): string[] {
   const lines = [`### ${ICON[check.outcome]} ${check.title}: ${check.id} (${check.code})`, '', `${subjectText(check)}. ${check.message}`, '']
   if (check.evidence) {
-    lines.push('<details><summary>Evidence</summary>', '', ...factLines(check.evidence.facts), '', 'See it yourself:', '', '```sh', ...check.evidence.commands, '```', '', '</details>', '')
+    lines.push('<details><summary>Evidence</summary>', '', ...factLines(check.evidence.facts), '', 'See it yourself:', '', ...fence('sh', check.evidence.commands), '', '</details>', '')
   }
   if (check.fix) {
     lines.push(`**Fix:** ${check.fix.summary}`, '')
-    if (check.fix.commands.length > 0) lines.push('```sh', ...check.fix.commands, '```', '')
+    if (check.fix.commands.length > 0) lines.push(...fence('sh', check.fix.commands), '')
   }
   lines.push(`More: \`macvlan explain ${check.id}\` (${check.docs})`, '')
   return lines
 }
 
-/** Mermaid node ids must be plain words; labels go in quotes with quotes escaped. */
+/** Mermaid node ids must be plain words; labels go in quotes, with quotes and backticks (Mermaid's Markdown strings) as entities. */
 function label(text: string): string {
-  return `"${text.replaceAll('"', '#quot;').replaceAll('\n', '<br/>')}"`
+  return `"${text.replaceAll('"', '#quot;').replaceAll('`', '#96;').replaceAll('\n', '<br/>')}"`
 }
 
 /** Parent → networks → shims and containers, gateway; failing checks paint their node red and warnings amber. */
@@ -102,7 +115,7 @@ export function renderMarkdown(report: Report): string {
   lines.push('## Problems', '')
   if (problems.length === 0) lines.push('None found.', '')
   for (const check of problems) lines.push(...problem(check))
-  if (report.topology.length > 0) lines.push('## Topology', '', '```mermaid', ...mermaidTopology(report), '```', '')
+  if (report.topology.length > 0) lines.push('## Topology', '', ...fence('mermaid', mermaidTopology(report)), '')
   lines.push('## Probes', '')
   if (!report.probes) lines.push(report.source.kind === 'replay' ? 'None: this report was replayed from a snapshot.' : 'None: run without probes.', '')
   else {

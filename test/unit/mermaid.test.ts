@@ -9,12 +9,14 @@ import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
+import {render} from '../../src/render/index.js'
+import {generatedReport} from '../helpers/generated-reports.js'
 import {GOLDEN_FIXTURES, goldenPath} from '../helpers/golden.js'
 
 const MERMAID = fileURLToPath(new URL('../../node_modules/mermaid/dist/mermaid.min.js', import.meta.url))
 
 function diagramsOf(markdown: string): string[] {
-  return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
+  return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '')
 }
 
 /** Loads every diagram in one page and returns, per diagram, "ok" or mermaid's error message. */
@@ -65,5 +67,12 @@ describe('Mermaid topology diagrams', () => {
     const results = await parseInChromium([...diagrams, 'flowchart LR\n  a[["unclosed'])
     expect(results.slice(0, -1)).toEqual(diagrams.map(() => 'ok'))
     expect(results.at(-1)).not.toBe('ok')
+  }, 90_000)
+
+  it('parse with mermaid for generated reports with hostile names and many containers', async () => {
+    const diagrams = Array.from({length: 40}, (_, index) => diagramsOf(render(generatedReport(index + 1), 'markdown', {color: false, verbose: false}))).flat()
+    expect(diagrams.length).toBeGreaterThan(20)
+    const results = await parseInChromium(diagrams)
+    expect(results.flatMap((result, index) => (result === 'ok' ? [] : [`${result}\n${diagrams[index]}`]))).toEqual([])
   }, 90_000)
 })

@@ -7,7 +7,8 @@
  * Options: --runs N (5), --hosts c10,c100,sprawl (all), --skip-peers (no nmap / arp-scan comparison).
  */
 import {spawn} from 'node:child_process'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
@@ -176,6 +177,21 @@ async function benchHost(host: string, count: number, sprawl: number): Promise<v
   }
 }
 
+/** A replayed host with `count` macvlan networks on one parent, each on a /24 of its own: rules must not compare every pair. */
+function manyNetworksSnapshot(count: number): string {
+  const snapshot = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'snapshots', 'healthy.json'), 'utf8')) as {networks: {data: Array<Record<string, unknown>>}}
+  const template = snapshot.networks.data.find((network) => network.driver === 'macvlan')
+  snapshot.networks.data = Array.from({length: count}, (_, index) => ({
+    ...template,
+    name: `net${index}`,
+    id: index.toString(16).padStart(64, '0'),
+    ipam: {driver: 'default', config: [{subnet: `10.${10 + (index >> 8)}.${index & 255}.0/24`, gateway: `10.${10 + (index >> 8)}.${index & 255}.1`, auxAddresses: {}}]},
+  }))
+  const path = join(mkdtempSync(join(tmpdir(), 'mvd-bench-')), `networks-${count}.json`)
+  writeFileSync(path, JSON.stringify(snapshot))
+  return path
+}
+
 const reason = await labUnavailableReason()
 if (reason) {
   console.error(`bench: the lab cannot be built here: ${reason}`)
@@ -184,6 +200,7 @@ if (reason) {
 console.log(`macvlan-doctor benchmark: ${RUNS} runs per case after one warm-up; times are wall clock, peak RSS is the CLI process's\n`)
 await measure('-', 'macvlan --version (cold start)', [process.execPath, BIN, '--version'])
 await measure('-', 'macvlan doctor --help (cold start)', [process.execPath, BIN, 'doctor', '--help'])
+await measure('-', 'doctor --from: 800 networks on one parent', [process.execPath, BIN, 'doctor', '--json', '--from', manyNetworksSnapshot(800)])
 const layouts: Record<string, [number, number]> = {c10: [10, 0], c100: [100, 0], sprawl: [10, 300]}
 for (const host of HOSTS) {
   const layout = layouts[host]

@@ -30,9 +30,8 @@ function claimsOn(model: HostModel, parent: string): Map<string, Owner[]> {
 /** A gateway or aux address is meant to be someone else's: only containers and the host may not share. */
 const exclusive = (owner: Owner) => owner.what.startsWith('container') || owner.what.startsWith('the host')
 
-function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeResults | undefined): Finding {
+function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeResults | undefined, claims: Map<string, Owner[]>): Finding {
   const subject = {network: l2.network.name, interface: parent}
-  const claims = claimsOn(model, parent)
   const mine = new Set(model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : [])))
   const conflicts = new Map<string, string>()
   for (const address of mine) {
@@ -93,5 +92,10 @@ function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, O
 
 export const ipConflict: Rule = {
   meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers'], probes: ['address-owners']},
-  evaluate: ({model, probes}) => onEachParent(model, (l2, parent) => judge(model, l2, parent.name, probes)),
+  evaluate: ({model, probes}) => {
+    // Every network on a parent shares its claims: gathered once per parent, not once per network.
+    const claimsByParent = new Map<string, Map<string, Owner[]>>()
+    const claimsFor = (parent: string) => claimsByParent.get(parent) ?? claimsByParent.set(parent, claimsOn(model, parent)).get(parent) ?? new Map()
+    return onEachParent(model, (l2, parent) => judge(model, l2, parent.name, probes, claimsFor(parent.name)))
+  },
 }

@@ -1,18 +1,39 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
-import {intervalText, overlapOf} from '../model/ip.js'
+import {intersection, intervalOf, intervalText} from '../model/ip.js'
 
-function conflictBetween(a: L2Network, b: L2Network): string | undefined {
-  if (a.driver !== b.driver) return `${a.network.name} (${a.driver}) and ${b.network.name} (${b.driver}) mix macvlan and ipvlan on one parent, which the kernel refuses ("device or resource busy")`
-  if (a.mode === 'passthru' || b.mode === 'passthru') return `${a.mode === 'passthru' ? a.network.name : b.network.name} is in passthru mode, which takes the whole parent`
-  for (const left of ipv4Pools(a)) {
-    for (const right of ipv4Pools(b)) {
-      const shared = overlapOf(left.allocatable, right.allocatable)
-      if (shared) return `${a.network.name} and ${b.network.name} may both hand out ${intervalText(shared)}: their IPAM does not know of each other`
+/** Networks of more than one driver on one parent: the kernel refuses the second kind. */
+function driverConflict(networks: L2Network[]): string[] {
+  const drivers = [...new Set(networks.map((l2) => l2.driver))]
+  if (drivers.length < 2) return []
+  const named = drivers.map((driver) => `${networks.filter((l2) => l2.driver === driver).map((l2) => l2.network.name).join(', ')} (${driver})`)
+  return [`${named.join(' and ')} mix macvlan and ipvlan on one parent, which the kernel refuses ("device or resource busy")`]
+}
+
+/**
+ * Every network whose allocatable range overlaps one that starts before it, found by sorting the ranges and sweeping
+ * once (a host with hundreds of networks on one parent must not cost a comparison per pair).
+ */
+function rangeConflicts(networks: L2Network[]): string[] {
+  const ranges = networks.flatMap((l2, order) =>
+    ipv4Pools(l2).flatMap((pool) => {
+      const interval = intervalOf(pool.allocatable)
+      return interval ? [{name: l2.network.name, order, interval}] : []
+    }),
+  )
+  ranges.sort((a, b) => (a.interval.first < b.interval.first ? -1 : a.interval.first > b.interval.first ? 1 : 0))
+  const conflicts: string[] = []
+  let reach: (typeof ranges)[number] | undefined
+  for (const range of ranges) {
+    const shared = reach && reach.name !== range.name ? intersection(reach.interval, range.interval) : undefined
+    if (reach && shared) {
+      const [first, second] = reach.order < range.order ? [reach, range] : [range, reach]
+      conflicts.push(`${first.name} and ${second.name} may both hand out ${intervalText(shared)}: their IPAM does not know of each other`)
     }
+    if (!reach || range.interval.last > reach.interval.last) reach = range
   }
-  return undefined
+  return conflicts
 }
 
 export const parentShared: Rule = {
@@ -23,7 +44,8 @@ export const parentShared: Rule = {
     return [...byParent].flatMap(([parent, networks]): Finding[] => {
       if (networks.length < 2) return []
       const subject = {interface: parent}
-      const conflicts = networks.flatMap((a, i) => networks.slice(i + 1).flatMap((b) => conflictBetween(a, b) ?? []))
+      const passthru = networks.filter((l2) => l2.mode === 'passthru').map((l2) => `${l2.network.name} is in passthru mode, which takes the whole parent`)
+      const conflicts = [...driverConflict(networks), ...passthru, ...rangeConflicts(networks)]
       const evidence = {facts: {parent, networks: networks.map((l2) => ({name: l2.network.name, driver: l2.driver, mode: l2.mode, ranges: ipv4Pools(l2).map((pool) => pool.allocatable)}))}, commands: [`docker network ls --filter driver=macvlan --filter driver=ipvlan`]}
       if (conflicts.length === 0) return [{outcome: 'pass', subject, message: `${networks.length} networks share ${parent} without overlapping (allowed from Docker Engine 27.1).`, evidence}]
       return [{outcome: 'fail', subject, message: `On ${parent}: ${conflicts.join('; ')}.`, evidence, fix: {summary: 'Give each network on one parent its own, non-overlapping --ip-range, one driver, and no passthru; or move one network to another parent or VLAN.', commands: []}}]

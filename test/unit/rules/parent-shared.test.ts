@@ -10,6 +10,20 @@ describe('parent-shared', () => {
     expect(result?.message).toBe('On eth0: a and b may both hand out 192.168.1.192-192.168.1.223: their IPAM does not know of each other.')
   })
 
+  it('names every network that overlaps another, whatever their order', () => {
+    const networks = [
+      {name: 'late', parent: 'eth0', ipRange: '192.168.1.100/30'},
+      {name: 'wide', parent: 'eth0', ipRange: '192.168.1.0/25'},
+      {name: 'apart', parent: 'eth0', ipRange: '192.168.1.192/27'},
+      {name: 'inner', parent: 'eth0', ipRange: '192.168.1.64/27'},
+    ]
+    const [result] = judge(parentShared, {networks})
+    expect(result?.outcome).toBe('fail')
+    expect(result?.message).toBe(
+      'On eth0: wide and inner may both hand out 192.168.1.64-192.168.1.95: their IPAM does not know of each other; late and wide may both hand out 192.168.1.100-192.168.1.103: their IPAM does not know of each other.',
+    )
+  })
+
   it('fails macvlan and ipvlan on one parent', () => {
     const [result] = judge(parentShared, {networks: [{name: 'a', parent: 'eth0', ipRange: '192.168.1.192/27'}, {name: 'b', parent: 'eth0', driver: 'ipvlan', ipRange: '192.168.1.160/27'}]})
     expect(result?.message).toContain('mix macvlan and ipvlan')

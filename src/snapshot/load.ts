@@ -31,6 +31,9 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
   if (typeof version !== 'number') {
     throw new UserError(`${path} is not a macvlan-doctor snapshot (no schemaVersion)`, 'Pass a file written by `macvlan collect -o FILE`.', 3, 'snapshot-invalid')
   }
+  if (!Number.isInteger(version) || version < 1) {
+    throw new UserError(`snapshot ${path} has schemaVersion ${version}, which no macvlan-doctor writes`, 'Pass a file written by `macvlan collect -o FILE`.', 3, 'snapshot-invalid')
+  }
   if (version > SNAPSHOT_SCHEMA_VERSION) {
     throw new UserError(
       `snapshot ${path} has schemaVersion ${version}, newer than this macvlan-doctor understands (${SNAPSHOT_SCHEMA_VERSION})`,
@@ -39,9 +42,15 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
       'snapshot-too-new',
     )
   }
-  const problem = await schemaProblem(value)
+  const problem = (await schemaProblem(value)) ?? dateProblem((value as {collectedAt: string}).collectedAt)
   if (problem) throw new UserError(`snapshot ${path} is malformed: ${problem}`, 'Re-collect it with `macvlan collect -o FILE`.', 3, 'snapshot-invalid')
   return value as Snapshot
+}
+
+/** `collectedAt` as `collect` writes it: an ISO 8601 time that parses. */
+function dateProblem(collectedAt: string): string | undefined {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+  return iso.test(collectedAt) && !Number.isNaN(Date.parse(collectedAt)) ? undefined : `/collectedAt is not an ISO 8601 time (${JSON.stringify(collectedAt)})`
 }
 
 /** The first schema violation, in words, or undefined. Ajv is loaded only when a snapshot is replayed. */

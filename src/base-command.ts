@@ -3,6 +3,18 @@ import {Command, Errors, Flags} from '@oclif/core'
 import {UserError} from './errors.js'
 import {printable} from './render/printable.js'
 
+/** oclif's parse errors span lines ("The following error occurred:", "See more help with --help"): one line, every reason kept. */
+export function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^See more help with/.test(line) && !/^The following errors? occurred:?$/.test(line))
+    .join(' ')
+    .replace(/^Parsing (--[\w-]+)\s*/, '$1: ')
+    .replace(/^Missing required flag ([\w-]+)/, 'Missing required flag --$1')
+    .replaceAll(/\s+/g, ' ')
+}
+
 /** Shared error handling: one line saying what happened and what to do, exit 3 (could not diagnose), no stack unless --debug. */
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
@@ -18,7 +30,7 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.ExitError && error.oclif.exit === 0) throw error
     const userError = error instanceof UserError
     const parseError = error instanceof Errors.CLIError && !userError
-    const message = userError || parseError ? error.message.split('\n')[0] : `unexpected error: ${error.message}`
+    const message = userError || parseError ? oneLine(error.message) : `unexpected error: ${error.message}`
     const hint = userError ? error.hint : parseError ? `See ${this.config.bin} ${this.id ?? ''} --help.` : 'Re-run with --debug and report it.'
     process.exitCode = userError ? error.exitCode : 3
     if (this.jsonEnabled()) {

@@ -6,7 +6,12 @@ import {intervalOf} from './model/ip.js'
 
 export const DEFAULT_CONFIG_PATH = '/etc/macvlan-doctor.json'
 
+/** The longest DHCP window a flag or the config file may ask for. */
+export const MAX_DHCP_TIMEOUT_MS = 60_000
+
 export interface DoctorConfig {
+  /** The file these settings came from (the default path even when it does not exist). */
+  path: string
   /** Check ids never to report or count. */
   ignore: string[]
   /** The outcome from which the exit code is non-zero. */
@@ -32,7 +37,7 @@ export async function loadConfig(path: string | undefined): Promise<DoctorConfig
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    if (!path && (error as NodeJS.ErrnoException).code === 'ENOENT') return {ignore: [], failOn: 'warn', dhcpRanges: []}
+    if (!path && (error as NodeJS.ErrnoException).code === 'ENOENT') return {path: file, ignore: [], failOn: 'warn', dhcpRanges: []}
     throw invalid(file, `cannot read it (${(error as Error).message})`)
   }
   let raw: unknown
@@ -53,10 +58,11 @@ export async function loadConfig(path: string | undefined): Promise<DoctorConfig
   if (value.macSprawlThreshold !== undefined && !(Number.isInteger(value.macSprawlThreshold) && (value.macSprawlThreshold as number) > 0)) {
     throw invalid(file, '"macSprawlThreshold" must be a positive whole number')
   }
-  if (value.dhcpTimeoutMs !== undefined && !(Number.isInteger(value.dhcpTimeoutMs) && (value.dhcpTimeoutMs as number) >= 100)) {
-    throw invalid(file, '"dhcpTimeoutMs" must be a whole number of milliseconds, at least 100')
+  if (value.dhcpTimeoutMs !== undefined && !(Number.isInteger(value.dhcpTimeoutMs) && (value.dhcpTimeoutMs as number) >= 100 && (value.dhcpTimeoutMs as number) <= MAX_DHCP_TIMEOUT_MS)) {
+    throw invalid(file, `"dhcpTimeoutMs" must be a whole number of milliseconds, from 100 to ${MAX_DHCP_TIMEOUT_MS}`)
   }
   return {
+    path: file,
     ignore: (value.ignore as string[] | undefined) ?? [],
     failOn: (value.failOn as 'warn' | 'fail' | undefined) ?? 'warn',
     dhcpRanges: (value.dhcpRanges as string[] | undefined) ?? [],

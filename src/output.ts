@@ -14,3 +14,12 @@ export async function writeAtomically(path: string, text: string, mode = 0o644):
     throw new UserError(`cannot write ${path}: ${(error as Error).message}`, 'Choose a writable path.', 3, 'output-unwritable')
   }
 }
+
+/** `-` means stdout wherever a file is written. */
+export const STDOUT = '-'
+
+/** Stdout for `-` or no path, else the file, written atomically. */
+export async function writeOutput(path: string | undefined, text: string, mode?: number): Promise<void> {
+  if (path === undefined || path === STDOUT) process.stdout.write(text)
+  else await writeAtomically(path, text, mode)
+}

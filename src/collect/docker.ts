@@ -18,7 +18,7 @@ export function classifyDockerFailure(failure: CollectFailure): CollectFailure {
     return new CollectFailure('docker-permission', 'permission denied on the Docker socket', 'Run as root (sudo macvlan doctor) or as a member of the docker group.')
   }
   if (/Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|connection refused/i.test(text)) {
-    return new CollectFailure('docker-unreachable', `the Docker daemon is not reachable (${text.replace(/^.*failed: /, '')})`, 'Start Docker (systemctl start docker), or set DOCKER_HOST / --context to the right daemon.')
+    return new CollectFailure('docker-unreachable', `the Docker daemon is not reachable (${text.replace(/^.*failed: /, '')})`, 'Start Docker (systemctl start docker), or point DOCKER_HOST (or `docker context use NAME`) at the right daemon.')
   }
   return failure
 }

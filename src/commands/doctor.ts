@@ -2,10 +2,11 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import type {Report} from '../engine/report.js'
-import {diagnosisFlags, diagnosisOptions, progressLine} from '../diagnosis-flags.js'
 import {exitCodeFor} from '../engine/status.js'
+import {diagnosisFlags, diagnosisOptions, outputFlags} from '../options.js'
+import {STDOUT, writeOutput} from '../output.js'
 import {runDoctor} from '../pipeline.js'
-import {writeAtomically} from '../output.js'
+import {progressLine} from '../progress.js'
 import {FORMATS, render, type Format} from '../render/index.js'
 
 export default class Doctor extends BaseCommand {
@@ -32,26 +33,23 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
 
   static override flags = {
     ...diagnosisFlags,
-    redact: Flags.boolean({description: 'Replace MACs, IPs, the hostname and container names with consistent tokens.'}),
+    ...outputFlags(FORMATS),
     verbose: Flags.boolean({char: 'v', description: 'Also list passing and not-applicable checks.'}),
-    format: Flags.string({char: 'f', description: 'Report format [default: table].', options: [...FORMATS]}),
-    output: Flags.string({char: 'o', description: 'Write the report to this file (atomically: a reader never sees half of it) instead of stdout.'}),
   }
 
   async run(): Promise<Report> {
     const {flags} = await this.parse(Doctor)
     const {options, failOn} = await diagnosisOptions(flags, this.commandLine())
     const format: Format = this.jsonEnabled() ? 'json' : ((flags.format as Format | undefined) ?? 'table')
-    const progress = progressLine('macvlan doctor', !this.jsonEnabled() && !flags.output)
+    const toFile = flags.output !== undefined && flags.output !== STDOUT
+    const progress = progressLine('macvlan doctor', !this.jsonEnabled() && !toFile)
     const report = await runDoctor({...options, redact: flags.redact, onPhase: progress.onPhase})
     progress.clear()
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
     process.exitCode = exitCodeFor(report.status, failOn)
-    if (this.jsonEnabled() && !flags.output) return report
-    const color = format === 'table' && !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
-    const text = render(report, format, {color, verbose: flags.verbose})
-    if (flags.output) await writeAtomically(flags.output, text)
-    else process.stdout.write(text)
+    if (this.jsonEnabled() && !toFile) return report
+    const color = format === 'table' && !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+    await writeOutput(flags.output, render(report, format, {color, verbose: flags.verbose}))
     return report
   }
 }

@@ -5,6 +5,8 @@ export default defineConfig({
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {test: {name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000}},
+      // npm pack from a copy of the tree, installed into a temporary prefix: slow, so it has a project of its own.
+      {test: {name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 60_000}},
       {
         // Real namespaces, a real dockerd: one file at a time, so two cores are enough and labs never compete.
         test: {name: 'lab', include: ['test/lab/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000},

@@ -121,7 +121,7 @@ async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhc
   if (probing) options.onPhase?.('probing')
   const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, earlyDhcp: early.started}) : undefined
   options.onPhase?.('evaluating')
-  const checks = evaluateRules(RULES, snapshot, options.settings, probes)
+  const checks = evaluateRules(RULES, snapshot, options.settings, probes, options.ignore)
   const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}, probes)
   return probes ? {snapshot, probes, report} : {snapshot, report}
 }

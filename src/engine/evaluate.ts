@@ -1,6 +1,7 @@
 import {HostModel, MissingSlice} from '../model/host-model.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {ProbeResults} from '../probe/types.js'
+import {explainChecks} from './causal.js'
 import {DEFAULT_SETTINGS, type CheckResult, type Finding, type Rule, type RuleInput, type RuleSettings} from './types.js'
 
 export function docsPath(ruleId: string): string {
@@ -19,8 +20,9 @@ function missingDataSkip(rule: Rule, reason: string): CheckResult {
 /**
  * Runs every rule over the snapshot, in registry order. A rule whose required slice failed is skipped
  * with that slice's reason; a rule that throws becomes an `error` result instead of ending the run.
+ * Then the causal layer names, for each finding an upstream one explains, its root cause (`ignored` checks explain nothing).
  */
-export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settings: RuleSettings = DEFAULT_SETTINGS, probes?: ProbeResults): CheckResult[] {
+export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settings: RuleSettings = DEFAULT_SETTINGS, probes?: ProbeResults, ignored: readonly string[] = []): CheckResult[] {
   const model = new HostModel(snapshot)
   const results: CheckResult[] = []
   let stoppedBy: CheckResult | undefined
@@ -31,7 +33,7 @@ export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settin
     if (rule.meta.stopsOnFail) stoppedBy ??= found.find((result) => result.outcome === 'fail')
     results.push(...found)
   }
-  return results
+  return explainChecks(rules, results, model, ignored)
 }
 
 function evaluateRule(rule: Rule, input: RuleInput): CheckResult[] {

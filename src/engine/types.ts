@@ -46,6 +46,31 @@ export interface Finding {
   evidence?: Evidence
   fix?: Fix
   skipKind?: SkipKind
+  /**
+   * What this finding observed, as stable words the causal layer matches (e.g. `gateway-unreachable`): a finding is
+   * a consequence only when every one of its symptoms is explained. Absent: the finding is one symptom.
+   */
+  symptoms?: string[]
+}
+
+/** What a check must share with an upstream one to be its consequence. */
+export type CausalScope =
+  /** The same Docker network. */
+  | 'network'
+  /** The same parent link (of the check's network, or named as its interface). */
+  | 'parent'
+  /** The same parent, and the check's container holds one of the addresses the upstream check names. */
+  | 'address'
+
+/** An upstream failure that makes this rule's own failure a consequence. */
+export interface UpstreamCause {
+  /** The upstream rule's id. */
+  id: string
+  on: CausalScope
+  /** Only upstream findings showing one of these symptoms explain (default: any warning or failure of that rule). */
+  when?: string[]
+  /** The symptoms of this rule it explains (default: all of them). */
+  explains?: string[]
 }
 
 export interface RuleMeta {
@@ -62,6 +87,8 @@ export interface RuleMeta {
   stopsOnFail?: boolean
   /** The probes whose records the rule reads: `macvlan fix` re-sends these to verify what it changed. */
   probes?: ProbePurpose[]
+  /** Upstream failures that explain this rule's own: with one of them found, this rule's finding is its consequence. */
+  causedBy?: UpstreamCause[]
 }
 
 /** What the operator told us that the host cannot (config file or flags). */

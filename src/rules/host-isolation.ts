@@ -71,9 +71,9 @@ function withProbes(finding: Finding, l2: L2Network, probes: ProbeResults | unde
   }
   const proof = `Confirmed by probes: ${failed.map(describe).join('; ')}.`
   if (finding.outcome === 'pass') {
-    return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof} See shim-incomplete.`, evidence}
+    return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof}`, evidence, symptoms: ['unreachable']}
   }
-  return {...finding, message: `${finding.message} ${proof}`, evidence}
+  return {...finding, message: `${finding.message} ${proof}`, evidence, symptoms: [...(finding.symptoms ?? []), 'unreachable']}
 }
 
 function judge(model: HostModel, l2: L2Network): Finding | undefined {
@@ -99,19 +99,33 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
   }
   const unreachable = `The host cannot reach ${isolated.map(({container}) => container).join(', ')} (and they cannot reach the host): traffic to them leaves through their own parent ${l2.parent}, and macvlan does not pass frames between a parent and its children.`
   if (shims.size > 0) {
-    return {outcome: 'warn', subject, message: `${unreachable} The shim ${[...shims].join(', ')} does not carry that traffic: see shim-incomplete for what it lacks.`, evidence: {facts, commands}}
+    return {outcome: 'warn', subject, message: `${unreachable} The shim ${[...shims].join(', ')} does not carry that traffic.`, evidence: {facts, commands}, symptoms: ['shim-bypassed']}
   }
   return {
     outcome: 'warn',
     subject,
     message: `${unreachable} Add a macvlan shim on the host.`,
     evidence: {facts, commands},
+    symptoms: ['no-shim'],
     fix: shimFix(model, l2, l2.parent),
   }
 }
 
 export const hostIsolation: Rule = {
-  meta: {id: 'host-isolation', code: 'MVD001', title: 'The host can reach its macvlan containers', severity: 'warn', requires: ['links', 'routes', 'networks', 'containers'], probes: ['host-to-container']},
+  meta: {
+    id: 'host-isolation',
+    code: 'MVD001',
+    title: 'The host can reach its macvlan containers',
+    severity: 'warn',
+    requires: ['links', 'routes', 'networks', 'containers'],
+    probes: ['host-to-container'],
+    // A missing shim is a problem of its own: nothing upstream explains it.
+    causedBy: [
+      {id: 'parent-down', on: 'network', explains: ['unreachable']},
+      {id: 'shim-incomplete', on: 'network', explains: ['shim-bypassed', 'unreachable']},
+      {id: 'macvlan-mode', on: 'network', explains: ['unreachable']},
+    ],
+  },
   evaluate: ({model, probes}) =>
     model.l2Networks().flatMap((l2) => {
       const finding = judge(model, l2)

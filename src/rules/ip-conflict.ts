@@ -1,3 +1,4 @@
+import {ADDRESSES_FACT} from '../engine/causal.js'
 import type {Finding, Rule} from '../engine/types.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
@@ -59,7 +60,7 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
     else if (strangers.length > 0) conflicts.set(record.target, `${record.target} (${who}) is answered by ${strangers.join(', ')}, ${expected.size > 0 ? 'not by its own MAC' : 'a LAN device using an address Docker reserved'}`)
   }
   const evidence = {
-    facts: {addresses: [...mine], conflicts: [...conflicts.values()], ...(answered.length > 0 ? probeFacts(answered) : {})},
+    facts: {addresses: [...mine], conflicts: [...conflicts.values()], [ADDRESSES_FACT]: [...conflicts.keys()], ...(answered.length > 0 ? probeFacts(answered) : {})},
     commands: [`docker network inspect ${l2.network.name}`, `ip -br addr show`, `ip neigh show dev ${parent}`, ...new Set(answered.map((record) => record.command))],
   }
   if (conflicts.size === 0) {

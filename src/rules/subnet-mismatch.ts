@@ -13,16 +13,21 @@ export const subnetMismatch: Rule = {
       const pools = ipv4Pools(l2)
       const evidence = {facts: {subnets: pools.map((pool) => pool.subnet), parentSubnets: lans}, commands: [`ip -4 addr show dev ${parent.name}`, `docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
       const problems: string[] = []
+      const symptoms = new Set<string>()
       let corrected: string | undefined
       for (const pool of pools) {
         const canonical = canonicalCidr(pool.subnet)
         if (canonical && canonical !== pool.subnet) {
           problems.push(`${pool.subnet} is written with host bits set (the network is ${canonical})`)
+          symptoms.add('host-bits')
           corrected = canonical
         }
         const lan = lans.find((candidate) => cidrsOverlap(candidate, pool.subnet))
-        if (lans.length > 0 && !lan) problems.push(`${pool.subnet} is not the LAN on ${parent.name} (${lans.join(', ')}): nothing on the LAN has a route to the containers`)
-        else if (lan && lan !== canonical) {
+        if (lans.length > 0 && !lan) {
+          problems.push(`${pool.subnet} is not the LAN on ${parent.name} (${lans.join(', ')}): nothing on the LAN has a route to the containers`)
+          symptoms.add('foreign-subnet')
+        } else if (lan && lan !== canonical) {
+          symptoms.add('size-differs')
           problems.push(`${pool.subnet} and the LAN's ${lan} differ in size: ${cidrContains(pool.subnet, lan.split('/')[0] ?? '') ? 'containers may get addresses outside the LAN' : 'the LAN has devices Docker does not know are on-link'}`)
           corrected = lan
         }
@@ -35,6 +40,7 @@ export const subnetMismatch: Rule = {
         subject,
         message: `Subnet mismatch on ${l2.network.name}: ${problems.join('; ')}.`,
         evidence,
+        symptoms: [...symptoms],
         fix: corrected
           ? {summary: `Recreate the network with --subnet=${corrected}.`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {subnet: corrected})}
           : {summary: `Recreate the network on the subnet of the LAN that ${parent.name} is on.`, commands: []},

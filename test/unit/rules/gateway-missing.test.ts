@@ -25,4 +25,32 @@ describe('gateway-missing', () => {
     expect(judge(gatewayMissing, {networks: [{name: 'lan', parent: 'eth0', internal: true}]})[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
     expect(judge(gatewayMissing, fixture('healthy'))[0]?.outcome).toBe('pass')
   })
+
+  const arp = (outcome: 'reply' | 'no-reply' | 'error', target = '192.168.1.1') => ({
+    purpose: 'mac-filter-host' as const,
+    kind: 'arp' as const,
+    parent: 'eth0',
+    target,
+    outcome,
+    replies: outcome === 'reply' ? [{mac: '02:00:00:00:00:01'}] : [],
+  })
+  const lan = {routes: [{dst: 'default', gateway: '192.168.1.1', dev: 'eth0'}], networks: [{name: 'lan', parent: 'eth0'}]}
+
+  it('fails when nothing answers ARP for the gateway on the parent, and says so', () => {
+    const [result] = judge(gatewayMissing, {...lan, probes: [arp('no-reply')]})
+    expect(result).toMatchObject({outcome: 'fail', symptoms: ['gateway-silent']})
+    expect(result?.message).toBe("Nothing answers at the gateway 192.168.1.1: the host's ARP for it on eth0 got no reply, so containers on lan reach nothing off their subnet.")
+  })
+
+  it('judges nothing from an ARP probe that errored, and passes a gateway that answers', () => {
+    expect(judge(gatewayMissing, {...lan, probes: [arp('error')]})[0]?.outcome).toBe('pass')
+    expect(judge(gatewayMissing, {...lan, probes: [arp('reply')]})[0]?.message).toBe('Gateway 192.168.1.1 is the router the host uses too and answers ARP on eth0.')
+  })
+
+  it('still warns on a gateway other than the host router that answers, without claiming it is absent', () => {
+    const other = {routes: [{dst: 'default', gateway: '192.168.1.254', dev: 'eth0'}], networks: [{name: 'lan', parent: 'eth0'}], probes: [arp('reply')]}
+    const [result] = judge(gatewayMissing, other)
+    expect(result).toMatchObject({outcome: 'warn', symptoms: ['other-router-answers']})
+    expect(result?.message).toContain('192.168.1.1 answers ARP, so it may be a second router on purpose')
+  })
 })

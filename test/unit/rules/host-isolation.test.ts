@@ -44,7 +44,7 @@ describe('host-isolation', () => {
       .build()
     const [result] = judge(built)
     expect(result?.outcome).toBe('warn')
-    expect(result?.message).toContain('The shim mac0 does not carry that traffic: see shim-incomplete')
+    expect(result?.message).toContain('The shim mac0 does not carry that traffic.')
     expect(result?.fix).toBeUndefined()
   })
 

@@ -14,8 +14,8 @@ interface Case {
 const CASES: Case[] = [
   {scenario: 'no-ip-range', verdicts: {'no-ip-range': 'warn', 'ip-conflict': 'fail', 'host-isolation': 'warn'}, exitCode: 2},
   {scenario: 'dhcp-overlap', args: ['--dhcp-range', '192.168.77.200-192.168.77.220'], verdicts: {'dhcp-overlap': 'fail', 'no-ip-range': 'pass'}, exitCode: 2},
-  // The peer probe proves what the mode implies: the two containers cannot reach each other.
-  {scenario: 'private-mode', verdicts: {'macvlan-mode': 'warn', 'container-route': 'fail'}, exitCode: 2},
+  // The peer probe proves what the mode implies: the two containers cannot reach each other, so the mode, their cause, fails.
+  {scenario: 'private-mode', verdicts: {'macvlan-mode': 'fail', 'container-route': 'fail'}, exitCode: 2},
   {scenario: 'published-ports', verdicts: {'ports-ignored': 'warn'}, exitCode: 1},
   {scenario: 'mac-sprawl', verdicts: {'mac-sprawl': 'warn', 'host-isolation': 'pass', 'shim-incomplete': 'pass'}, exitCode: 1},
   {scenario: 'duplicate-mac', verdicts: {'duplicate-mac': 'fail'}, exitCode: 2},

@@ -1,22 +1,29 @@
-/** `npm run lab -- up | down ID | down --stale | scenario NAME | list`: the lab from a shell, for trying things by hand. */
+/** `npm run lab -- up [ENGINE] | down ID | down --stale | scenario NAME [ENGINE] | list`: the lab from a shell, for trying things by hand. */
+import {DEFAULT_ENGINE, ENGINES, type EngineName} from './engines.js'
 import {Lab} from './lab.js'
 import {SCENARIOS, type ScenarioName} from './scenarios.js'
 
 function usage(): never {
-  console.error('usage: npm run lab -- up | scenario NAME | down ID | down --stale | list')
+  console.error(`usage: npm run lab -- up [ENGINE] | scenario NAME [ENGINE] | down ID | down --stale | list   (ENGINE: ${Object.keys(ENGINES).join(', ')}; default ${DEFAULT_ENGINE})`)
   process.exit(2)
 }
 
+function engineArgument(name: string | undefined): EngineName {
+  if (name === undefined) return DEFAULT_ENGINE
+  if (!(name in ENGINES)) usage()
+  return name as EngineName
+}
+
 async function describe(lab: Lab): Promise<void> {
-  console.log(`lab ${lab.id} is up: host namespace ${lab.hostNs}, LAN namespace ${lab.lanNs}`)
+  console.log(`lab ${lab.id} is up with ${ENGINES[lab.engine].name}: host namespace ${lab.hostNs}, LAN namespace ${lab.lanNs}`)
   console.log(`  run the doctor:  ip netns exec ${lab.hostNs} env DOCKER_HOST=${lab.dockerHost} ./bin/run.js doctor`)
   console.log(`  tear it down:    npm run lab -- down ${lab.id}`)
 }
 
-const [verb, argument] = process.argv.slice(2)
+const [verb, argument, engineName] = process.argv.slice(2)
 switch (verb) {
   case 'up': {
-    const lab = await Lab.up()
+    const lab = await Lab.up({engine: engineArgument(argument)})
     lab.detach()
     await describe(lab)
     break
@@ -27,7 +34,7 @@ switch (verb) {
       console.error(`unknown scenario ${argument}; known: ${Object.keys(SCENARIOS).join(', ')}`)
       process.exit(2)
     }
-    const lab = await Lab.up()
+    const lab = await Lab.up({engine: engineArgument(engineName)})
     try {
       await scenario.build(lab)
     } catch (error) {

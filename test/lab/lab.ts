@@ -12,6 +12,8 @@ import {fileURLToPath} from 'node:url'
 
 import {execa} from 'execa'
 
+import {DEFAULT_ENGINE, ENGINES, engineMissing, labEngines, type EngineName} from './engines.js'
+
 export const LAN = {
   subnet: '192.168.77.0/24',
   gateway: '192.168.77.1',
@@ -23,14 +25,14 @@ export const LAN = {
   shimAddress: '192.168.77.223',
 } as const
 
-/** Debian's own client matches the lab's 20.10 daemon; the tool under test uses whatever `docker` is on PATH. */
-const LAB_DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker'
 export const IMAGE = 'mvd-busybox:lab'
 const PREFIX = 'mvd-lab-'
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
 interface LabState {
   id: string
+  /** The lab builds scenarios with this engine's own client; the tool under test uses whatever `docker` is on PATH. */
+  engine: EngineName
   dir: string
   hostNs: string
   lanNs: string
@@ -70,9 +72,13 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 /** Why the lab cannot be built here, or undefined when it can. */
 export async function labUnavailableReason(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, dockerd)'
-  for (const tool of ['ip', 'nsenter', 'dockerd', 'dnsmasq', 'nft', 'busybox', 'arping', 'ping']) {
+  for (const tool of ['ip', 'nsenter', 'containerd', 'runc', 'dnsmasq', 'nft', 'busybox', 'arping', 'ping']) {
     const found = await sh('sh', ['-c', `command -v ${tool}`], {reject: false})
     if (found.exitCode !== 0) return `${tool} is not installed (bash .ci/run installs the lab's packages)`
+  }
+  for (const engine of labEngines()) {
+    const missing = engineMissing(engine)
+    if (missing) return missing
   }
   // The lab host gets its own /etc/systemd through a bind mount in a private mount namespace.
   if (!existsSync('/etc/systemd')) return '/etc/systemd does not exist (install systemd)'
@@ -116,17 +122,22 @@ export class Lab {
     return this.state.dir
   }
 
+  get engine() {
+    return this.state.engine
+  }
+
   get dockerHost() {
     return `unix://${join(this.state.dir, 'docker.sock')}`
   }
 
   /** Builds the topology and starts dnsmasq and dockerd. On any failure, whatever was made is removed again. */
-  static async up(options: {dhcpPool?: readonly [string, string]} = {}): Promise<Lab> {
+  static async up(options: {dhcpPool?: readonly [string, string]; engine?: EngineName} = {}): Promise<Lab> {
     const id = randomBytes(3).toString('hex')
     const dir = join(tmpdir(), `${PREFIX}${id}`)
     mkdirSync(join(dir, 'data'), {recursive: true})
     mkdirSync(join(dir, 'exec'), {recursive: true})
-    const lab = new Lab({id, dir, hostNs: `${PREFIX}${id}-host`, lanNs: `${PREFIX}${id}-lan`, pids: {}, owner: process.pid})
+    const engine = options.engine ?? DEFAULT_ENGINE
+    const lab = new Lab({id, engine, dir, hostNs: `${PREFIX}${id}-host`, lanNs: `${PREFIX}${id}-lan`, pids: {}, owner: process.pid})
     liveLabs.add(lab)
     hookSignals()
     try {
@@ -176,7 +187,7 @@ export class Lab {
   }
 
   docker(args: string[], options: {reject?: boolean} = {}) {
-    return execa(LAB_DOCKER, args, {reject: options.reject ?? true, env: {DOCKER_HOST: this.dockerHost}})
+    return execa(ENGINES[this.state.engine].docker, args, {reject: options.reject ?? true, env: {DOCKER_HOST: this.dockerHost}})
   }
 
   /** The lab host's own /etc/systemd (network files, units): scenarios write here, never to the machine's /etc. */
@@ -220,11 +231,11 @@ export class Lab {
   }
 
   /** Starts a process inside a namespace, detached, and records its pid for teardown. */
-  private startProcess(name: string, ns: string, args: string[], logFile: string): number {
+  private startProcess(name: string, ns: string, args: string[], logFile: string, env: Record<string, string> = {}): number {
     const child = spawn('nsenter', [`--net=/run/netns/${ns}`, ...args], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore'],
-      env: {...process.env, LC_ALL: 'C'},
+      env: {...process.env, LC_ALL: 'C', ...env},
     })
     child.unref()
     if (!child.pid) throw new Error(`lab: could not start ${name}`)
@@ -288,13 +299,14 @@ export class Lab {
 
   private async startDocker(): Promise<void> {
     const dir = this.state.dir
-    // Keeps dockerd's trust key in the lab directory instead of the machine's /etc/docker.
-    writeFileSync(join(dir, 'daemon.json'), JSON.stringify({'deprecated-key-path': join(dir, 'key.json')}))
+    const engine = ENGINES[this.state.engine]
+    writeFileSync(join(dir, 'daemon.json'), JSON.stringify(engine.daemonConfig(dir)))
     this.startProcess(
       'dockerd',
       this.hostNs,
       [
-        'dockerd',
+        engine.dockerd,
+        `--userland-proxy-path=${engine.dockerProxy}`,
         '--storage-driver=vfs',
         '--iptables=false',
         '--ip6tables=false',
@@ -307,8 +319,11 @@ export class Lab {
         `--log-level=warn`,
       ],
       join(dir, 'dockerd.log'),
+      {PATH: `${engine.path}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`},
     )
     await waitFor('dockerd', async () => (await this.docker(['version'], {reject: false})).exitCode === 0, 60_000)
+    const version = (await this.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim()
+    if (!version.startsWith(`${this.state.engine}.`)) throw new Error(`lab: ${engine.dockerd} is Docker ${version}, not ${this.state.engine}`)
   }
 
   /** A tiny image with Debian's busybox-static: no registry is needed. */

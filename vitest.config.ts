@@ -8,8 +8,9 @@ export default defineConfig({
       // npm pack from a copy of the tree, installed into a temporary prefix: slow, so it has a project of its own.
       {test: {name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 60_000}},
       {
-        // Real namespaces, a real dockerd: one file at a time, so two cores are enough and labs never compete.
-        test: {name: 'lab', include: ['test/lab/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000, hookTimeout: 180_000},
+        // Real namespaces, a real dockerd per lab. Labs mostly wait (probe timeouts, daemon start): one file at a time,
+        // and up to `maxConcurrency` labs of that file at once (describeOnEngines blocks), keep two cores busy, not swamped.
+        test: {name: 'lab', include: ['test/lab/**/*.test.ts'], fileParallelism: false, maxConcurrency: 4, testTimeout: 120_000, hookTimeout: 180_000},
       },
     ],
   },

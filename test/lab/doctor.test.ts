@@ -1,10 +1,10 @@
 /** The built CLI against real broken hosts: verdicts, exit codes, and a host left exactly as it was. */
-import {describe, expect, it} from 'vitest'
+import {expect, it} from 'vitest'
 
-import {doctor, labSkipped, outcomeOf, useScenario} from './harness.js'
+import {describeOnEngines, doctor, outcomeOf, useScenario} from './harness.js'
 
-describe.skipIf(labSkipped)('lab: healthy host', () => {
-  const {lab} = useScenario('healthy')
+describeOnEngines('lab: healthy host', (engine) => {
+  const {lab} = useScenario('healthy', engine)
 
   it('gives no warning or failure, exit 0, and changes nothing on the host', async () => {
     const run = await doctor(lab())
@@ -23,8 +23,8 @@ describe.skipIf(labSkipped)('lab: healthy host', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: host isolation', () => {
-  const {lab} = useScenario('host-isolation')
+describeOnEngines('lab: host isolation', (engine) => {
+  const {lab} = useScenario('host-isolation', engine)
 
   it('warns host-isolation, exit 1, and its shim commands really give the host a path', async () => {
     const run = await doctor(lab())
@@ -40,8 +40,8 @@ describe.skipIf(labSkipped)('lab: host isolation', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: shim without route', () => {
-  const {lab} = useScenario('shim-without-route')
+describeOnEngines('lab: shim without route', (engine) => {
+  const {lab} = useScenario('shim-without-route', engine)
 
   it('fails shim-incomplete and asks only for the route', async () => {
     const run = await doctor(lab())
@@ -51,8 +51,8 @@ describe.skipIf(labSkipped)('lab: shim without route', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: parent administratively down', () => {
-  const {lab} = useScenario('parent-down')
+describeOnEngines('lab: parent administratively down', (engine) => {
+  const {lab} = useScenario('parent-down', engine)
 
   it('fails parent-down with `ip link set eth1 up`, exit 2, host unchanged', async () => {
     const run = await doctor(lab())
@@ -66,8 +66,8 @@ describe.skipIf(labSkipped)('lab: parent administratively down', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: parent without carrier', () => {
-  const {lab} = useScenario('parent-no-carrier')
+describeOnEngines('lab: parent without carrier', (engine) => {
+  const {lab} = useScenario('parent-no-carrier', engine)
 
   it('fails parent-down and says the carrier is missing', async () => {
     const run = await doctor(lab())
@@ -78,8 +78,8 @@ describe.skipIf(labSkipped)('lab: parent without carrier', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: parent removed', () => {
-  const {lab} = useScenario('parent-missing')
+describeOnEngines('lab: parent removed', (engine) => {
+  const {lab} = useScenario('parent-missing', engine)
 
   it('fails parent-missing for the network on eth2 and proposes eth1', async () => {
     const run = await doctor(lab())
@@ -97,8 +97,8 @@ describe.skipIf(labSkipped)('lab: parent removed', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: what Docker itself refuses', () => {
-  const {lab} = useScenario('healthy')
+describeOnEngines('lab: what Docker itself refuses', (engine) => {
+  const {lab} = useScenario('healthy', engine)
 
   it('rejects a gateway outside the subnet with its exact error', async () => {
     const result = await lab().docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth1', '--subnet=192.168.77.0/24', '--gateway=192.168.99.1', 'bad'], {reject: false})
@@ -115,8 +115,8 @@ describe.skipIf(labSkipped)('lab: what Docker itself refuses', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: duplicate MAC', () => {
-  const {lab} = useScenario('duplicate-mac')
+describeOnEngines('lab: duplicate MAC', (engine) => {
+  const {lab} = useScenario('duplicate-mac', engine)
 
   it('leaves the second container in Created state, as the kernel refuses its MAC', async () => {
     const result = await lab().macvlan(['collect', '-o', '-'])

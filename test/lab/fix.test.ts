@@ -18,8 +18,9 @@ interface FixRun {
 
 async function fix(lab: Lab, args: string[]): Promise<FixRun> {
   const before = await hostState(lab)
-  const result = await lab.macvlan(['fix', '--format', 'json', ...args])
-  const after = await hostState(lab)
+  const subprocess = lab.macvlan(['fix', '--format', 'json', ...args])
+  const result = await subprocess
+  const after = await hostState(lab, subprocess.pid)
   return {exitCode: result.exitCode ?? -1, stderr: result.stderr, before, after, ...(result.stdout.startsWith('{') ? {outcome: JSON.parse(result.stdout) as FixOutcome} : {})}
 }
 

@@ -1,7 +1,8 @@
 /** vitest glue for the lab: a fresh lab per scenario, torn down even when the test fails. */
 import {execa} from 'execa'
-import {afterAll, beforeAll} from 'vitest'
+import {afterAll, beforeAll, describe} from 'vitest'
 
+import {DEFAULT_ENGINE, ENGINES, labEngines, type EngineName} from './engines.js'
 import {Lab, labUnavailableReason} from './lab.js'
 import {SCENARIOS, type ScenarioName} from './scenarios.js'
 
@@ -15,8 +16,12 @@ if (reason) {
 }
 export const labSkipped = reason !== undefined
 
-/** What "the host was left exactly as it was" compares: links, addresses, routes of the lab host, and the machine's namespaces. */
-export async function hostState(lab: Lab) {
+/**
+ * What "the host was left exactly as it was" compares: links, addresses, routes of the lab host, and the namespaces of
+ * this lab and of the run whose process id is `runPid` (its probe namespaces are `mvd-probe-PID-…`). Other labs'
+ * namespaces come and go meanwhile: labs run concurrently.
+ */
+export async function hostState(lab: Lab, runPid?: number) {
   const json = async (args: string[]) => JSON.parse((await lab.host(['ip', '-j', ...args])).stdout)
   const links = (await json(['-d', 'link', 'show'])).map((link: Record<string, unknown>) => ({
     name: link.ifname,
@@ -29,16 +34,21 @@ export async function hostState(lab: Lab) {
     link.addr_info.map((info) => `${link.ifname} ${info.local}/${info.prefixlen}`),
   )
   const routes = await json(['route', 'show', 'table', 'all'])
-  const namespaces = (await execa('ip', ['netns', 'list'])).stdout.split('\n').sort()
+  const ours = (name: string) => name.startsWith(`mvd-lab-${lab.id}-`) || (runPid !== undefined && name.startsWith(`mvd-probe-${runPid}-`))
+  const namespaces = (await execa('ip', ['netns', 'list'])).stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter(ours)
+    .sort()
   return {links, addresses, routes, namespaces}
 }
 
-/** Builds `scenario` in a fresh lab before the tests of the enclosing describe, and removes the lab after them. */
-export function useScenario(scenario: ScenarioName): {lab: () => Lab} {
+/** Builds `scenario` in a fresh lab running `engine` before the tests of the enclosing describe, and removes the lab after them. */
+export function useScenario(scenario: ScenarioName, engine: EngineName = DEFAULT_ENGINE): {lab: () => Lab} {
   let lab: Lab | undefined
   beforeAll(async () => {
     if (labSkipped) return
-    lab = await Lab.up()
+    lab = await Lab.up({engine})
     await SCENARIOS[scenario].build(lab)
   })
   afterAll(async () => {
@@ -52,6 +62,19 @@ export function useScenario(scenario: ScenarioName): {lab: () => Lab} {
   }
 }
 
+/**
+ * `body` once per engine (every lab engine unless `engines` names some), each in a describe block titled
+ * `title [docker-X]` that runs concurrently with the file's other such blocks, while its own tests run in order (they
+ * share one lab). Use one block per lab: `useScenario(name, engine)` inside.
+ */
+export function describeOnEngines(title: string, body: (engine: EngineName) => void, engines: EngineName[] = labEngines()): void {
+  for (const engine of engines) {
+    describe.skipIf(labSkipped).concurrent(`${title} [${ENGINES[engine].name}]`, () => {
+      describe.sequential('', () => body(engine))
+    })
+  }
+}
+
 export interface DoctorRun {
   exitCode: number
   report: {status: string; checks: Array<{id: string; outcome: string; subject: Record<string, string>; message: string; fix?: {commands: string[]}}>}
@@ -62,8 +85,9 @@ export interface DoctorRun {
 /** `macvlan doctor --json` inside the lab host, with the host's state recorded before and after. */
 export async function doctor(lab: Lab, args: string[] = []): Promise<DoctorRun> {
   const before = await hostState(lab)
-  const result = await lab.macvlan(['doctor', '--json', ...args])
-  const after = await hostState(lab)
+  const subprocess = lab.macvlan(['doctor', '--json', ...args])
+  const result = await subprocess
+  const after = await hostState(lab, subprocess.pid)
   if (!result.stdout.startsWith('{')) throw new Error(`doctor printed no JSON (exit ${result.exitCode}): ${result.stderr}`)
   return {exitCode: result.exitCode ?? -1, report: JSON.parse(result.stdout), before, after}
 }

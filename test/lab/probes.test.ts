@@ -1,12 +1,12 @@
 /** The probes against real hosts: what they prove, what they leave behind (nothing), and that they stop in time. */
 import {spawn} from 'node:child_process'
 import {execa} from 'execa'
-import {describe, expect, it} from 'vitest'
+import {expect, it} from 'vitest'
 
-import {doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
+import {describeOnEngines, doctor, hostState, outcomeOf, useScenario} from './harness.js'
 
-describe.skipIf(labSkipped)('probes: healthy host', () => {
-  const {lab} = useScenario('healthy')
+describeOnEngines('probes: healthy host', (engine) => {
+  const {lab} = useScenario('healthy', engine)
 
   it('proves every path, lists every packet with its interface, and leaves no probe namespace behind', async () => {
     const run = await doctor(lab())
@@ -31,18 +31,21 @@ describe.skipIf(labSkipped)('probes: healthy host', () => {
   it('removes the throw-away namespace when killed mid-probe', async () => {
     const before = await hostState(lab())
     const child = spawn('ip', ['netns', 'exec', lab().hostNs, 'env', `DOCKER_HOST=${lab().dockerHost}`, process.execPath, 'bin/run.js', 'doctor', '--json', '--dhcp-timeout', '10000'], {stdio: 'ignore'})
-    const deadline = Date.now() + 8000
-    while (Date.now() < deadline && !(await execa('ip', ['netns', 'list'])).stdout.includes('mvd-probe-')) await new Promise((resolve) => setTimeout(resolve, 50))
-    expect((await execa('ip', ['netns', 'list'])).stdout).toContain('mvd-probe-')
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    // `ip netns exec` execs the doctor itself, so its probe namespaces are named after child.pid.
+    const ownProbe = `mvd-probe-${child.pid}-`
+    let running = true
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))).finally(() => (running = false))
+    // Collection before the probes can take long on a loaded machine; the 10 s DHCP window keeps the namespace up.
+    while (running && !(await execa('ip', ['netns', 'list'])).stdout.includes(ownProbe)) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await execa('ip', ['netns', 'list'])).stdout).toContain(ownProbe)
     child.kill('SIGTERM')
     expect(await exited).toBe(143)
-    expect(await hostState(lab())).toEqual(before)
+    expect(await hostState(lab(), child.pid)).toEqual(before)
   })
 })
 
-describe.skipIf(labSkipped)('probes: upstream MAC filtering', () => {
-  const {lab} = useScenario('mac-filtered')
+describeOnEngines('probes: upstream MAC filtering', (engine) => {
+  const {lab} = useScenario('mac-filtered', engine)
 
   it('fails mac-filtered (the throw-away MAC gets no ARP answer, the host does), and containers cannot reach the gateway at L2', async () => {
     const run = await doctor(lab())
@@ -56,8 +59,8 @@ describe.skipIf(labSkipped)('probes: upstream MAC filtering', () => {
   })
 })
 
-describe.skipIf(labSkipped)('probes: a LAN device holds a container address', () => {
-  const {lab} = useScenario('ip-conflict')
+describeOnEngines('probes: a LAN device holds a container address', (engine) => {
+  const {lab} = useScenario('ip-conflict', engine)
 
   it('fails ip-conflict with both MACs that answer for the address, attributed to the container', async () => {
     const run = await doctor(lab())
@@ -68,8 +71,8 @@ describe.skipIf(labSkipped)('probes: a LAN device holds a container address', ()
   })
 })
 
-describe.skipIf(labSkipped)('probes: DHCP pool inside Docker range', () => {
-  const {lab} = useScenario('dhcp-overlap')
+describeOnEngines('probes: DHCP pool inside Docker range', (engine) => {
+  const {lab} = useScenario('dhcp-overlap', engine)
 
   it('proves dhcp-overlap from a real OFFER, with no --dhcp-range given', async () => {
     const run = await doctor(lab())
@@ -79,8 +82,8 @@ describe.skipIf(labSkipped)('probes: DHCP pool inside Docker range', () => {
   })
 })
 
-describe.skipIf(labSkipped)('probes: a second DHCP server on the LAN', () => {
-  const {lab} = useScenario('second-dhcp-server')
+describeOnEngines('probes: a second DHCP server on the LAN', (engine) => {
+  const {lab} = useScenario('second-dhcp-server', engine)
 
   it('warns dhcp-servers and names both servers', async () => {
     const run = await doctor(lab())

@@ -1,7 +1,7 @@
 /** Each broken lab host, built for real: the verdicts `macvlan doctor --json` must give, its exit code, and a host left as it was. */
-import {describe, expect, it} from 'vitest'
+import {expect, it} from 'vitest'
 
-import {doctor, labSkipped, outcomeOf, useScenario} from './harness.js'
+import {describeOnEngines, doctor, outcomeOf, useScenario} from './harness.js'
 import type {ScenarioName} from './scenarios.js'
 
 interface Case {
@@ -24,8 +24,8 @@ const CASES: Case[] = [
 ]
 
 for (const {scenario, args = [], verdicts, exitCode} of CASES) {
-  describe.skipIf(labSkipped)(`lab: ${scenario}`, () => {
-    const {lab} = useScenario(scenario)
+  describeOnEngines(`lab: ${scenario}`, (engine) => {
+    const {lab} = useScenario(scenario, engine)
 
     it(`gives ${Object.entries(verdicts).map(([id, outcome]) => `${id}=${outcome}`).join(', ')} and exit ${exitCode}`, async () => {
       const run = await doctor(lab(), args)

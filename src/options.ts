@@ -50,7 +50,7 @@ export const diagnosisFlags = {
   'dhcp-samples': Flags.integer({description: 'Extra DHCPDISCOVERs from distinct throw-away MACs, to see more of the DHCP pool.', default: 0, min: 0, max: 16}),
 }
 
-export const redactFlag = Flags.boolean({description: 'Replace addresses, MACs, the hostname and container, network and interface names with consistent stand-ins.'})
+export const redactFlag = Flags.boolean({description: 'Replace names, IDs, paths, addresses and MACs with consistent pseudonyms that keep every verdict (for a ticket).'})
 
 export const outputFlag = (required: boolean) =>
   nonEmpty({char: 'o', description: `Write to this file (atomically: a reader never sees half of it)${required ? '' : ' instead of stdout'}; ${STDOUT} for stdout.`, required})

@@ -1,15 +1,16 @@
 import {collectSnapshot, type CollectOptions} from './collect/index.js'
 import {evaluateRules} from './engine/evaluate.js'
-import {buildReport, type Report} from './engine/report.js'
-import type {RuleSettings} from './engine/types.js'
+import {buildReport, type Report, type ReportContext} from './engine/report.js'
+import type {CheckResult, RuleSettings, Subject} from './engine/types.js'
 import {UserError} from './errors.js'
+import type {AddressProof} from './fix/plan.js'
 import {TOOL} from './package-root.js'
 import {HostModel, l2NetworksOf} from './model/host-model.js'
 import {discoverDhcp, runProbes, type EarlyDhcp} from './probe/run.js'
 import type {ProbePurpose, ProbeResults} from './probe/types.js'
 import {RULES} from './rules/index.js'
 import {loadSnapshot} from './snapshot/load.js'
-import {Redactor} from './snapshot/redact.js'
+import {Redaction} from './snapshot/redact.js'
 import {sliceData, type DockerNetwork, type Snapshot} from './snapshot/types.js'
 
 export interface DoctorOptions {
@@ -59,15 +60,9 @@ export function limitToNetwork(snapshot: Snapshot, name: string): Snapshot {
   return {...snapshot, networks: {data: kept}}
 }
 
-/** Hostname and container names: the words a public ticket must not show. */
-export function sensitiveNames(snapshot: Snapshot): string[] {
-  const host = sliceData(snapshot.host)
-  const containers = sliceData(snapshot.containers) ?? []
-  return [...(host ? [host.hostname] : []), ...containers.map((container) => container.name)]
-}
-
+/** What `collect --redact` writes: see Redaction for what it hides and keeps. */
 export function redactSnapshot(snapshot: Snapshot): Snapshot {
-  return {...new Redactor(sensitiveNames(snapshot)).value(snapshot), redacted: true}
+  return new Redaction(snapshot).snapshot(snapshot)
 }
 
 /** Container namespaces probed at once (each one process with all its pings): a hundred containers take one timeout. */
@@ -121,14 +116,41 @@ async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhc
   if (probing) options.onPhase?.('probing')
   const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, earlyDhcp: early.started}) : undefined
   options.onPhase?.('evaluating')
-  const checks = evaluateRules(RULES, snapshot, options.settings, probes, options.ignore)
-  const report = buildReport(snapshot, checks, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}, probes)
+  const report = judge(snapshot, options.settings, probes, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore})
   return probes ? {snapshot, probes, report} : {snapshot, report}
 }
 
-/** The doctor's report. Redaction happens last so rules see real addresses. */
+/** Rules → report: the one way a snapshot, real or redacted, is judged. */
+function judge(snapshot: Snapshot, settings: RuleSettings, probes: ProbeResults | undefined, context: ReportContext): Report {
+  return buildReport(snapshot, evaluateRules(RULES, snapshot, settings, probes, context.ignored), context, probes)
+}
+
+const verdictsOf = (checks: CheckResult[], subject: (subject: Subject) => Subject = (same) => same) =>
+  checks.map((check) => `${check.id} ${check.outcome} ${JSON.stringify(subject(check.subject))}`).sort()
+
+/**
+ * The diagnosis as a public ticket may show it: the snapshot, probes and address proofs redacted, and the report judged
+ * again from them, so that every message, fact and command in it is made of redacted values. The rules must reach the
+ * verdicts they reached on the real host; if they do not, nothing is shown rather than a verdict redaction invented.
+ */
+export function redactDiagnosis(diagnosis: Diagnosis, options: Pick<DoctorOptions, 'settings' | 'ignore' | 'command'>, proofs: AddressProof[] = []): Diagnosis & {proofs: AddressProof[]} {
+  const redaction = new Redaction(diagnosis.snapshot, {probes: diagnosis.probes, settings: options.settings})
+  const snapshot = redaction.snapshot(diagnosis.snapshot)
+  const probes = diagnosis.probes && redaction.probes(diagnosis.probes)
+  const {report: real} = diagnosis
+  const context = {tool: real.tool, command: redaction.command(options.command), generatedAt: real.generatedAt, replay: real.source.kind === 'replay', ignored: options.ignore}
+  const report = judge(snapshot, redaction.settings(options.settings), probes, context)
+  const expected = verdictsOf(real.checks, (subject) => redaction.subject(subject))
+  const changed = verdictsOf(report.checks).filter((verdict, index) => verdict !== expected[index])
+  if (changed.length > 0 || report.checks.length !== real.checks.length) {
+    const ids = [...new Set(changed.map((verdict) => verdict.split(' ')[0]))].join(', ')
+    throw new UserError(`--redact would change the verdict of ${ids || 'a check'}, so no redacted report was made`, 'Run it without --redact, and please report this as a bug.', 3, 'redaction-changed-verdict')
+  }
+  return {snapshot, report, proofs: redaction.proofs(proofs), ...(probes ? {probes} : {})}
+}
+
+/** The doctor's report. The rules judge the real host; with --redact the report is then remade from redacted data. */
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
-  const {snapshot, report} = await diagnose(options)
-  if (!options.redact) return report
-  return {...new Redactor(sensitiveNames(snapshot)).value(report), redacted: true}
+  const diagnosis = await diagnose(options)
+  return options.redact ? redactDiagnosis(diagnosis, options).report : diagnosis.report
 }

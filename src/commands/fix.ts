@@ -16,7 +16,7 @@ import {FIX_FORMATS, renderApplied, renderFix, type ApplyReport, type FixFormat}
 import {onInterrupt} from '../interrupt.js'
 import {shellLine} from '../model/commands.js'
 import {HostModel} from '../model/host-model.js'
-import {diagnose, type DoctorOptions} from '../pipeline.js'
+import {diagnose, redactDiagnosis, type DoctorOptions} from '../pipeline.js'
 import {proveFree} from '../probe/run.js'
 import {printable} from '../render/printable.js'
 import type {ProbePurpose} from '../probe/types.js'
@@ -71,12 +71,14 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     persist: Flags.boolean({description: 'Write the files that make each shim survive a reboot, backing up any file replaced. Needs root.'}),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (for scripts).'}),
     format: Flags.string({char: 'f', description: 'Plan format [default: text].', options: [...FIX_FORMATS]}),
+    redact: Flags.boolean({description: 'Print the plan with names, IDs, addresses and MACs replaced by consistent pseudonyms (for a ticket). Not with --apply or --persist.'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Fix)
     const changes = flags.apply || flags.persist
     if (changes && flags.from) throw new UserError('--apply and --persist change this host, and a saved snapshot may describe another', 'Drop --from to fix this host, or drop --apply/--persist to print the plan.', 3, 'usage')
+    if (changes && flags.redact) throw new UserError('--redact hides the names and addresses that --apply and --persist must show before they change this host', 'Drop --redact to apply, or drop --apply/--persist to print a redacted plan.', 3, 'usage')
     if (changes && process.getuid?.() !== 0) throw new UserError('--apply and --persist change links, routes and files in /etc, which needs root', `Run it as root: sudo ${shellLine(this.commandLine())}`, 3, 'needs-root')
     const format = (flags.format as FixFormat | undefined) ?? 'text'
     const {options, failOn} = await diagnosisOptions(flags, this.commandLine())
@@ -86,7 +88,8 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     if (toProve.size > 0 && options.probe && !options.from) progress.onPhase?.('proving addresses free')
     const proofs = options.probe && !options.from ? await proveAddresses(toProve, options.probe.timeoutMs) : []
     progress.clear()
-    const plan = buildFixPlan(before.report, new HostModel(before.snapshot), proofs)
+    const shown = flags.redact ? redactDiagnosis(before, options, proofs) : {...before, proofs}
+    const plan = buildFixPlan(shown.report, new HostModel(shown.snapshot), shown.proofs)
     if (!changes) {
       process.stdout.write(renderFix({plan}, format))
       process.exitCode = exitCodeFor(plan.status, failOn)

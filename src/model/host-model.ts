@@ -16,6 +16,9 @@ import type {
 
 const SHIM_NAME = /shim|^mac|vhost/i
 
+/** Named like a host shim (`lan-shim`, `macvlan0`, `vhost0`): a host macvlan that someone meant as the host's way in. */
+export const namedLikeShim = (name: string): boolean => SHIM_NAME.test(name)
+
 /** Thrown when a rule reads a slice that was not collected; the engine turns it into a `skip`. */
 export class MissingSlice extends Error {
   constructor(
@@ -112,7 +115,7 @@ export class HostModel {
   shimsOn(parent: string): Link[] {
     const routes = this.data('routes')
     return this.hostMacvlansOn(parent).filter(
-      (link) => this.addressesOf(link.name).length > 0 || routes.some((route) => route.dev === link.name && route.table === 'main' && !route.dst.includes(':')) || SHIM_NAME.test(link.name),
+      (link) => this.addressesOf(link.name).length > 0 || routes.some((route) => route.dev === link.name && route.table === 'main' && !route.dst.includes(':')) || namedLikeShim(link.name),
     )
   }
 

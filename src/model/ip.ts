@@ -99,6 +99,25 @@ export function ipv4Text(value: bigint): string {
   return new IPv4(value).toString()
 }
 
+export function ipv6Value(address: string): bigint | undefined {
+  const bare = bareAddress(address)
+  return isIPv6(bare) && Validator.isValidIPv6String(bare)[0] ? IPv6.fromString(bare).getValue() : undefined
+}
+
+/** The RFC 5952 text of an IPv6 address, as iproute2 and Docker print it: lowercase, the longest run of zero groups as `::`. */
+export function ipv6Text(value: bigint): string {
+  const groups = Array.from({length: 8}, (_, index) => Number((value >> BigInt(112 - 16 * index)) & 0xffffn))
+  let best = {start: -1, length: 1}
+  for (let start = 0; start < 8; start++) {
+    let length = 0
+    while (start + length < 8 && groups[start + length] === 0) length++
+    if (length > best.length) best = {start, length}
+  }
+  const hex = groups.map((group) => group.toString(16))
+  if (best.start < 0) return hex.join(':')
+  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`
+}
+
 export function intervalOf(text: string): Interval | undefined {
   const [from, to] = text.split('-').map((part) => part.trim())
   if (from !== undefined && to !== undefined) {

@@ -1,7 +1,7 @@
 /** Facts about a network's addressing that several rules weigh: who else lives on its subnet, and a range that avoids them. */
 import type {HostModel, L2Network} from '../model/host-model.js'
 import type {NetworkChanges} from '../model/commands.js'
-import {bareAddress, cidrContains, highestFreeAddress, intervalOf, parseCidr, suggestIpRange, type Interval} from '../model/ip.js'
+import {bareAddress, cidrContains, highestFreeAddress, intervalOf, overlapOf, parseCidr, suggestIpRange, type Interval} from '../model/ip.js'
 import type {IpamConfig} from '../snapshot/types.js'
 
 /** Addresses in `subnet` the host knows to be taken by something other than Docker: its own, the gateway, its ARP neighbours, the DHCP pools. */
@@ -14,9 +14,10 @@ export function lanOccupants(model: HostModel, l2: L2Network, subnet: string, dh
   const onParent = new Set([l2.parent, ...(l2.parent ? model.hostMacvlansOn(l2.parent).map((link) => link.name) : [])])
   for (const address of model.data('addresses')) if (onParent.has(address.ifname) && cidrContains(subnet, address.local)) add(`the host's ${address.ifname} address`, address.local)
   for (const neighbour of model.data('neighbours')) if (onParent.has(neighbour.dev) && cidrContains(subnet, neighbour.dst) && neighbour.lladdr) add(`LAN device ${neighbour.lladdr}`, neighbour.dst)
+  // Any pool that shares addresses with the subnet, also one that covers all of it.
   for (const pool of dhcpRanges) {
     const interval = intervalOf(pool)
-    if (interval && (cidrContains(subnet, pool.split('-')[0] ?? '') || cidrContains(subnet, pool.split('-')[1] ?? ''))) occupants.push({what: `the DHCP pool ${pool}`, interval})
+    if (interval && overlapOf(subnet, pool)) occupants.push({what: `the DHCP pool ${pool}`, interval})
   }
   return occupants
 }

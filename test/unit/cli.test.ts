@@ -45,10 +45,12 @@ describe('macvlan doctor --from (offline replay)', () => {
     expect(unknown.stderr.trim()).toBe('macvlan: no macvlan or ipvlan network named nope — Networks found: lan.')
   })
 
-  it('redacts addresses and container names with --redact', async () => {
+  it('redacts addresses, network and container names with --redact, keeping the verdict and exit code', async () => {
+    const plain = await macvlan(['doctor', '--json', '--from', join(FIXTURES, 'parent-missing.json')])
     const json = await macvlan(['doctor', '--json', '--redact', '--from', join(FIXTURES, 'parent-missing.json')])
-    expect(json.stdout).not.toMatch(/192\.168\.7[78]\.\d+|orphan/)
-    expect(JSON.parse(json.stdout).redacted).toBe(true)
+    expect(json.stdout).not.toMatch(/192\.168\.7[78]\.\d+|orphan|"lan"/)
+    expect(JSON.parse(json.stdout)).toMatchObject({redacted: true, status: JSON.parse(plain.stdout).status})
+    expect(json.exitCode).toBe(plain.exitCode)
   })
 })
 
@@ -191,6 +193,16 @@ describe('macvlan fix', () => {
     expect(result.stdout).toContain('(from a saved snapshot: print only)')
     expect(result.stdout).toContain('    ip route add 192.168.77.192/27 dev lan-shim\n')
     expect(result.stderr).toBe('')
+  })
+
+  it('prints a redacted plan with --redact, and will not apply one', async () => {
+    const result = await macvlan(['fix', '--redact', '--from', join(FIXTURES, 'shim-without-route.json')])
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toMatch(/ {4}ip route add [\d.]+\/27 dev net-1-shim\n/)
+    expect(result.stdout).not.toMatch(/192\.168\.77\.|(?<![\w-])lan\b/)
+    const apply = await macvlan(['fix', '--redact', '--apply'])
+    expect(apply.exitCode).toBe(3)
+    expect(apply.stderr).toBe('macvlan: --redact hides the names and addresses that --apply and --persist must show before they change this host — Drop --redact to apply, or drop --apply/--persist to print a redacted plan.')
   })
 
   it('refuses to apply a saved snapshot, which may describe another host', async () => {

@@ -42,9 +42,10 @@ describe('markdown', () => {
   })
 
   it('carries the redaction tokens, not the addresses, when redacted', async () => {
-    const {Redactor} = await import('../../src/snapshot/redact.js')
-    const report = goldenReport('host-isolation')
-    const redacted = {...new Redactor([report.host.hostname ?? '', 'web', 'db']).value(report), redacted: true}
+    const {redactDiagnosis} = await import('../../src/pipeline.js')
+    const {DEFAULT_SETTINGS} = await import('../../src/engine/types.js')
+    const {fixture} = await import('../helpers/fixtures.js')
+    const {report: redacted} = redactDiagnosis({snapshot: fixture('host-isolation'), report: goldenReport('host-isolation')}, {settings: DEFAULT_SETTINGS, ignore: [], command: ['macvlan', 'doctor']})
     const text = render(redacted, 'markdown', {color: false, verbose: false})
     expect(text).not.toMatch(/192\.168\.77\.\d+|\bweb\b/)
     expect(text).toContain('Redacted | yes')

@@ -4,10 +4,12 @@
  * to bench-results/<time>.json so runs can be compared. It prints figures and never fails on one: the targets and what
  * was found are in the README's performance section.
  *
+ * It also replays generated snapshots: 800 networks on one parent, and 1,000 containers with and without --redact.
+ *
  * Options: --runs N (5), --hosts c10,c100,sprawl (all), --skip-peers (no nmap / arp-scan comparison).
  */
 import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
@@ -15,6 +17,7 @@ import {fileURLToPath} from 'node:url'
 
 import {Lab, LAN, labUnavailableReason} from '../test/lab/lab.js'
 import {addContainer, addShim, addSprawl, createNetwork} from '../test/lab/scenarios.js'
+import {snapshot} from '../test/helpers/builders.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -192,6 +195,40 @@ function manyNetworksSnapshot(count: number): string {
   return path
 }
 
+/** A saved snapshot of `count` running containers on one macvlan network, each with its own view, as collect writes it. */
+function generatedSnapshot(count: number): string {
+  const host = snapshot().withParent('eth0', {address: '10.1.0.2/20'}).withMacvlanNetwork({name: 'lan', parent: 'eth0', subnet: '10.1.0.0/20', gateway: '10.1.0.1'})
+  for (let index = 0; index < count; index++) {
+    const octets = [10, 1, (index + 10) >> 8, (index + 10) & 255]
+    const ip = octets.join('.')
+    const mac = `02:42:${octets.map((octet) => octet.toString(16).padStart(2, '0')).join(':')}`
+    const sandboxKey = `/var/run/docker/netns/${(0x1000_0000_0000 + index).toString(16)}`
+    host.withContainer(`c${index}`, 'lan', {ip, mac, sandboxKey}).withView(`c${index}`, {
+      links: [{ifindex: 2, name: 'eth0', kind: 'macvlan', mac, mtu: 1500, flags: ['UP', 'LOWER_UP'], operstate: 'UP', promiscuity: 0, linkType: 'ether'}],
+      addresses: [{ifname: 'eth0', family: 'inet', local: ip, prefixlen: 20, scope: 'global'}],
+      routes: [
+        {table: 'main', type: 'unicast', dst: 'default', gateway: '10.1.0.1', dev: 'eth0'},
+        {table: 'main', type: 'unicast', dst: '10.1.0.0/20', dev: 'eth0', protocol: 'kernel', scope: 'link', prefsrc: ip},
+      ],
+    })
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'macvlan-bench-'))
+  writeFileSync(join(dir, 'host.json'), JSON.stringify(host.build()))
+  return join(dir, 'host.json')
+}
+
+/** Redaction maps every value once: a redacted replay should cost about what a plain one does, however many containers. */
+async function benchRedaction(count: number): Promise<void> {
+  const path = generatedSnapshot(count)
+  try {
+    const plain = await measure('-', `doctor --from (${count} containers)`, [process.execPath, BIN, 'doctor', '--json', '--from', path])
+    const redacted = await measure('-', `doctor --from --redact (${count} containers)`, [process.execPath, BIN, 'doctor', '--json', '--redact', '--from', path])
+    ratio(`--redact / plain (${count} containers)`, redacted, plain)
+  } finally {
+    rmSync(join(path, '..'), {recursive: true, force: true})
+  }
+}
+
 const reason = await labUnavailableReason()
 if (reason) {
   console.error(`bench: the lab cannot be built here: ${reason}`)
@@ -201,6 +238,7 @@ console.log(`macvlan-doctor benchmark: ${RUNS} runs per case after one warm-up; 
 await measure('-', 'macvlan --version (cold start)', [process.execPath, BIN, '--version'])
 await measure('-', 'macvlan doctor --help (cold start)', [process.execPath, BIN, 'doctor', '--help'])
 await measure('-', 'doctor --from: 800 networks on one parent', [process.execPath, BIN, 'doctor', '--json', '--from', manyNetworksSnapshot(800)])
+await benchRedaction(1000)
 const layouts: Record<string, [number, number]> = {c10: [10, 0], c100: [100, 0], sprawl: [10, 300]}
 for (const host of HOSTS) {
   const layout = layouts[host]

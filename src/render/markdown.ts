@@ -105,7 +105,7 @@ export function renderMarkdown(report: Report): string {
     `| Generated | ${report.generatedAt}${report.source.kind === 'replay' ? ` (replay of a snapshot taken ${report.source.collectedAt} by ${report.source.snapshotTool})` : ''} |`,
     `| Host | ${cell([report.host.os, report.host.kernel && `kernel ${report.host.kernel}`, report.host.virtualization && `virtualization ${report.host.virtualization}`].filter(Boolean).join(' · ') || 'unknown')} |`,
     `| Docker | ${docker ? cell(`${docker.serverVersion} (API ${docker.apiVersion})${docker.rootless ? ', rootless' : ''}${docker.desktop ? ', Docker Desktop' : ''}`) : 'not reachable'} |`,
-    `| Redacted | ${report.redacted ? 'yes: addresses, MACs and names are tokens' : 'no'} |`,
+    `| Redacted | ${report.redacted ? 'yes: names, IDs, addresses and MACs are pseudonyms' : 'no'} |`,
     ...(report.ignored.length > 0 ? [`| Ignored checks | ${report.ignored.join(', ')} |`] : []),
     '',
   ]

@@ -67,6 +67,7 @@ class PrefixPreservingMap {
   private readonly unflipped = new Set<string>()
   private readonly flips = new Map<string, boolean>()
   private readonly mapped = new Map<bigint, bigint>()
+  private readonly subnets = new Set<string>()
 
   constructor(
     private readonly family: Family,
@@ -88,6 +89,8 @@ class PrefixPreservingMap {
   /** Within the subnet `value/length`, host parts of all zeros and all ones stay so: network and broadcast addresses. */
   keepEnds(value: bigint, length: number): void {
     const network = this.bitsOf(value).slice(0, length)
+    if (this.subnets.has(network)) return
+    this.subnets.add(network)
     for (let suffix = 0; length + suffix < this.family.bits; suffix++) {
       this.unflipped.add(network + '0'.repeat(suffix))
       this.unflipped.add(network + '1'.repeat(suffix))

@@ -5,10 +5,11 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {evaluateRules} from '../../src/engine/evaluate.js'
+import {buildReport} from '../../src/engine/report.js'
 import {exitCodeFor} from '../../src/engine/status.js'
 import {DEFAULT_SETTINGS, type CheckResult, type Subject} from '../../src/engine/types.js'
 import {parseCidr} from '../../src/model/ip.js'
-import {redactSnapshot, runDoctor, type DoctorOptions} from '../../src/pipeline.js'
+import {redactDiagnosis, redactSnapshot, runDoctor, type DoctorOptions} from '../../src/pipeline.js'
 import {render} from '../../src/render/index.js'
 import {RULES} from '../../src/rules/index.js'
 import {shimName} from '../../src/rules/host-isolation.js'
@@ -69,6 +70,28 @@ describe('--redact on a host whose names are words of the report', () => {
     const redacted = redactSnapshot(original)
     expect(await schemaProblem(JSON.parse(JSON.stringify(redacted)))).toBeUndefined()
     expect(verdicts(evaluateRules(RULES, redacted))).toEqual(verdicts(evaluateRules(RULES, original)))
+  })
+})
+
+describe('doctor --redact judges the redacted data again', () => {
+  const context = {tool: {name: 'macvlan-doctor', version: 'test'}, command: ['macvlan', 'doctor'], generatedAt: '2026-01-01T00:00:00Z', replay: false}
+  const options = {ignore: [], command: ['macvlan', 'doctor', '--redact']}
+
+  it('judges a declared DHCP pool alike, also one that covers the whole subnet', () => {
+    const original = snapshot().withParent('eth0').withMacvlanNetwork({name: 'lan', parent: 'eth0'}).withContainer('web', 'lan', {ip: '192.168.1.10'}).build()
+    const settings = {...DEFAULT_SETTINGS, dhcpRanges: ['192.168.0.200-192.168.2.10']}
+    const report = buildReport(original, evaluateRules(RULES, original, settings), context)
+    expect(report.checks).toContainEqual(expect.objectContaining({id: 'no-ip-range', outcome: 'warn'}))
+    const redacted = redactDiagnosis({snapshot: original, report}, {...options, settings})
+    expect(verdicts(redacted.report.checks)).toEqual(verdicts(report.checks))
+    expect(JSON.stringify(redacted.report)).not.toMatch(/192\.168\.[012]\./)
+  })
+
+  it('shows nothing rather than a verdict that redaction changed', () => {
+    const original = hostileHost()
+    const report = buildReport(original, evaluateRules(RULES, original), context)
+    const tampered = {...report, checks: report.checks.map((check) => (check.id === 'gateway-outside-subnet' ? {...check, outcome: 'pass' as const} : check))}
+    expect(() => redactDiagnosis({snapshot: original, report: tampered}, {...options, settings: DEFAULT_SETTINGS})).toThrow('--redact would change the verdict of gateway-outside-subnet, so no redacted report was made')
   })
 })
 

@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import type {FixAction} from '../engine/types.js'
-import {diagnosisFlags, diagnosisOptions} from '../options.js'
+import {diagnosisFlags, diagnosisOptions, redactFlag} from '../options.js'
 import {progressLine} from '../progress.js'
 import type {Report} from '../engine/report.js'
 import {exitCodeFor} from '../engine/status.js'
@@ -71,7 +71,7 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     persist: Flags.boolean({description: 'Write the files that make each shim survive a reboot, backing up any file replaced. Needs root.'}),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (for scripts).'}),
     format: Flags.string({char: 'f', description: 'Plan format [default: text].', options: [...FIX_FORMATS]}),
-    redact: Flags.boolean({description: 'Print the plan with names, IDs, addresses and MACs replaced by consistent pseudonyms (for a ticket). Not with --apply or --persist.'}),
+    redact: redactFlag,
   }
 
   async run(): Promise<void> {

@@ -77,7 +77,11 @@ export function describeOnEngines(title: string, body: (engine: EngineName) => v
 
 export interface DoctorRun {
   exitCode: number
-  report: {status: string; checks: Array<{id: string; outcome: string; subject: Record<string, string>; message: string; fix?: {commands: string[]}}>}
+  report: {
+    status: string
+    problems: number
+    checks: Array<{id: string; outcome: string; subject: Record<string, string>; message: string; fix?: {commands: string[]}; causedBy?: Array<{id: string; subject: Record<string, string>}>}>
+  }
   before: Awaited<ReturnType<typeof hostState>>
   after: Awaited<ReturnType<typeof hostState>>
 }

@@ -76,6 +76,12 @@ export async function addSprawl(lab: Lab, count: number) {
   await lab.host(['ip', '-batch', '-'], {input: `${Array.from({length: count}, (_, i) => `link set sprawl${i} up`).join('\n')}\n`})
 }
 
+/** A subnet that is not the LAN's, laid out like the healthy network. Nothing in the lab answers on it. */
+const OFF_LAN = {subnet: '10.99.0.0/24', gateway: '10.99.0.1', ipRange: '10.99.0.192/27', shimAddress: '10.99.0.223'} as const
+
+/** An address on the LAN that nothing holds. */
+const SILENT_GATEWAY = '192.168.77.254'
+
 /** The reserved layout every guide recommends: a range above the DHCP pool, the shim address held back with --aux-address. */
 const reservedNetwork: NetworkSpec = {ipRange: LAN.ipRange, aux: {shim: LAN.shimAddress}}
 
@@ -208,6 +214,22 @@ export const SCENARIOS = {
     async build(lab) {
       await createNetwork(lab, reservedNetwork)
       await addContainer(lab, {name: 'web', publish: '8080:80'})
+    },
+  },
+  'subnet-off-lan': {
+    description: 'the healthy layout, but the network is on 10.99.0.0/24 while eth1 is on the LAN 192.168.77.0/24: the containers\' gateway 10.99.0.1 does not exist',
+    async build(lab) {
+      await createNetwork(lab, {subnet: OFF_LAN.subnet, gateway: OFF_LAN.gateway, ipRange: OFF_LAN.ipRange, aux: {shim: OFF_LAN.shimAddress}})
+      await twoContainers(lab)
+      await addShim(lab, {address: OFF_LAN.shimAddress, range: OFF_LAN.ipRange, persist: true})
+    },
+  },
+  'gateway-silent': {
+    description: 'the healthy host, but its network was created with --gateway=192.168.77.254, an address nothing on the LAN holds',
+    async build(lab) {
+      await createNetwork(lab, {...reservedNetwork, gateway: SILENT_GATEWAY})
+      await twoContainers(lab)
+      await addShim(lab, {persist: true})
     },
   },
   'mtu-mismatch': {

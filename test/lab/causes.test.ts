@@ -1,0 +1,45 @@
+/** Lab hosts with one fault and several symptoms: the report must name that one cause, and count one problem. */
+import {describe, expect, it} from 'vitest'
+
+import {doctor, labSkipped, useScenario} from './harness.js'
+import type {ScenarioName} from './scenarios.js'
+
+interface Case {
+  scenario: ScenarioName
+  /** The check that is the fault, and where. */
+  root: {id: string; subject: Record<string, string>}
+  /** Checks the fault must show up in, each explained by it. */
+  consequences: string[]
+}
+
+const CASES: Case[] = [
+  {scenario: 'parent-down', root: {id: 'parent-down', subject: {network: 'lan', interface: 'eth1'}}, consequences: ['host-isolation', 'container-route']},
+  {scenario: 'parent-no-carrier', root: {id: 'parent-down', subject: {network: 'lan', interface: 'eth1'}}, consequences: ['host-isolation', 'container-route']},
+  {scenario: 'mac-filtered', root: {id: 'mac-filtered', subject: {interface: 'eth1'}}, consequences: ['container-route']},
+  {scenario: 'subnet-off-lan', root: {id: 'subnet-mismatch', subject: {network: 'lan', interface: 'eth1'}}, consequences: ['container-route', 'gateway-missing']},
+  {scenario: 'gateway-silent', root: {id: 'gateway-missing', subject: {network: 'lan'}}, consequences: ['container-route']},
+]
+
+for (const {scenario, root, consequences} of CASES) {
+  describe.skipIf(labSkipped)(`lab: ${scenario}`, () => {
+    const {lab} = useScenario(scenario)
+
+    it(`fails ${root.id} as the one problem, explaining ${consequences.join(' and ')}; exit 2`, async () => {
+      const run = await doctor(lab())
+      const problems = run.report.checks.filter((check) => check.outcome === 'fail' || check.outcome === 'warn')
+      const cause = problems.filter((check) => check.id === root.id)
+      expect(cause).toEqual([expect.objectContaining({...root, outcome: 'fail'})])
+      expect(cause[0]?.causedBy).toBeUndefined()
+      const others = problems.filter((check) => check.id !== root.id)
+      for (const check of others) {
+        expect(check.causedBy, `${check.id} ${JSON.stringify(check.subject)}: ${check.message}`).toEqual([root])
+        expect(check.fix, `${check.id} leaves the fix to ${root.id}`).toBeUndefined()
+      }
+      expect(others.length).toBeGreaterThanOrEqual(2)
+      for (const id of consequences) expect(others.map((check) => check.id)).toContain(id)
+      expect(run.report.problems).toBe(1)
+      expect(run.exitCode).toBe(2)
+      expect(run.after).toEqual(run.before)
+    })
+  })
+}

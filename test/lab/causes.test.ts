@@ -1,7 +1,7 @@
 /** Lab hosts with one fault and several symptoms: the report must name that one cause, and count one problem. */
-import {describe, expect, it} from 'vitest'
+import {expect, it} from 'vitest'
 
-import {doctor, labSkipped, useScenario} from './harness.js'
+import {describeOnEngines, doctor, useScenario} from './harness.js'
 import type {ScenarioName} from './scenarios.js'
 
 interface Case {
@@ -21,8 +21,8 @@ const CASES: Case[] = [
 ]
 
 for (const {scenario, root, consequences} of CASES) {
-  describe.skipIf(labSkipped)(`lab: ${scenario}`, () => {
-    const {lab} = useScenario(scenario)
+  describeOnEngines(`lab: ${scenario}`, (engine) => {
+    const {lab} = useScenario(scenario, engine)
 
     it(`fails ${root.id} as the one problem, explaining ${consequences.join(' and ')}; exit 2`, async () => {
       const run = await doctor(lab())

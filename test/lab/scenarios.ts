@@ -76,6 +76,16 @@ export async function addSprawl(lab: Lab, count: number) {
   await lab.host(['ip', '-batch', '-'], {input: `${Array.from({length: count}, (_, i) => `link set sprawl${i} up`).join('\n')}\n`})
 }
 
+/** The kernel passes a carrier change on asynchronously (linkwatch): wait until eth1 and every macvlan on it show it. */
+async function carrierLost(lab: Lab) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const links = JSON.parse((await lab.host(['ip', '-j', 'link', 'show'])).stdout) as Array<{ifname: string; flags: string[]}>
+    if (links.filter((link) => link.ifname !== 'lo').every((link) => !link.flags.includes('LOWER_UP'))) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('lab: eth1 still has carrier 5 s after its peer went down')
+}
+
 /** A subnet that is not the LAN's, laid out like the healthy network. Nothing in the lab answers on it. */
 const OFF_LAN = {subnet: '10.99.0.0/24', gateway: '10.99.0.1', ipRange: '10.99.0.192/27', shimAddress: '10.99.0.223'} as const
 
@@ -134,6 +144,7 @@ export const SCENARIOS = {
     async build(lab) {
       await SCENARIOS.healthy.build(lab)
       await lab.lan(['ip', 'link', 'set', 'uplink', 'down'])
+      await carrierLost(lab)
     },
   },
   'parent-missing': {

@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 
 import {FIX_FORMATS, renderFix} from '../src/fix/render.js'
 import {FORMATS, render} from '../src/render/index.js'
-import {fixGoldenPath, GOLDEN_FIX_FIXTURES, GOLDEN_FIXTURES, goldenFixPlan, goldenPath, goldenPersistence, goldenReport, PERSISTENCE_HOSTS, persistenceGoldenPath} from '../test/helpers/golden.js'
+import {fixGoldenPath, GOLDEN_FIX_FIXTURES, GOLDEN_FIXTURES, GOLDEN_OPTIONS, goldenFixPlan, goldenPath, goldenPersistence, goldenReport, PERSISTENCE_HOSTS, persistenceGoldenPath} from '../test/helpers/golden.js'
 
 function write(url: URL, text: string): void {
   mkdirSync(dirname(fileURLToPath(url)), {recursive: true})
@@ -14,7 +14,7 @@ function write(url: URL, text: string): void {
 
 let count = 0
 for (const name of GOLDEN_FIXTURES) {
-  for (const format of FORMATS) write(goldenPath(name, format), render(goldenReport(name), format, {color: false, verbose: true}))
+  for (const format of FORMATS) write(goldenPath(name, format), render(goldenReport(name), format, GOLDEN_OPTIONS))
   count += FORMATS.length
 }
 for (const name of GOLDEN_FIX_FIXTURES) {

@@ -8,6 +8,7 @@ import {STDOUT, writeOutput} from '../output.js'
 import {runDoctor} from '../pipeline.js'
 import {progressLine} from '../progress.js'
 import {FORMATS, render, type Format} from '../render/index.js'
+import {terminalColumns} from '../render/table.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Diagnose the Docker macvlan networks on this host.'
@@ -48,8 +49,10 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
     process.exitCode = exitCodeFor(report.status, failOn)
     if (this.jsonEnabled() && !toFile) return report
-    const color = format === 'table' && !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
-    await writeOutput(flags.output, render(report, format, {color, verbose: flags.verbose}))
+    const columns = toFile ? undefined : terminalColumns(process.stdout)
+    const color = format === 'table' && columns !== undefined && !process.env.NO_COLOR
+    const docsBase = process.env.MACVLAN_DOCTOR_DOCS_URL
+    await writeOutput(flags.output, render(report, format, {color, verbose: flags.verbose, failOn, ...(columns === undefined ? {} : {columns}), ...(docsBase ? {docsBase} : {})}))
     return report
   }
 }

@@ -17,7 +17,14 @@ export function overallStatus(checks: readonly CheckResult[]): Status {
   return 'ok'
 }
 
-/** The exit code under a --fail-on policy: with `fail`, warnings exit 0 (cron and timers alert on failures only). */
-export function exitCodeFor(status: Status, failOn: 'warn' | 'fail'): number {
-  return failOn === 'fail' && status === 'warn' ? 0 : EXIT_CODES[status]
+export type FailOn = 'warn' | 'fail'
+
+/** The status under a --fail-on policy: with `fail`, warnings are ok (cron and timers alert on failures only). */
+export function statusUnder(status: Status, failOn: FailOn = 'warn'): Status {
+  return failOn === 'fail' && status === 'warn' ? 'ok' : status
+}
+
+/** The exit code under a --fail-on policy, always the one of the status word the report prints. */
+export function exitCodeFor(status: Status, failOn: FailOn): number {
+  return EXIT_CODES[statusUnder(status, failOn)]
 }

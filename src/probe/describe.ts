@@ -1,10 +1,20 @@
 import type {ProbeRecord} from './types.js'
 
-/** "web → 192.168.77.1: no reply (L2: ARP unresolved, so frames are not getting through)" */
+/** Who sent it: the host, a container (by name), or the throw-away MAC. */
+function sender(record: ProbeRecord): string {
+  return record.from.namespace === 'probe' ? 'throw-away MAC' : record.from.namespace
+}
+
+/** What it was sent to: a container by name and address when the host probed one, else the address. */
+function receiver(record: ProbeRecord): string {
+  return record.purpose === 'host-to-container' && record.container ? `${record.container} (${record.target})` : record.target
+}
+
+/** "host → web (192.168.77.2): no reply (L2: ARP unresolved, …)": the sender always on the left, the receiver on the right. */
 export function describe(record: ProbeRecord): string {
-  const from = record.container ?? record.from.namespace
-  if (record.outcome === 'reply') return `${from} → ${record.target}: reply${record.rttMs === undefined ? '' : ` in ${record.rttMs} ms`}`
-  if (record.outcome === 'error') return `${from} → ${record.target}: probe error (${record.detail ?? 'unknown'})`
+  const path = `${sender(record)} → ${receiver(record)}`
+  if (record.outcome === 'reply') return `${path}: reply${record.rttMs === undefined ? '' : ` in ${record.rttMs} ms`}`
+  if (record.outcome === 'error') return `${path}: probe error (${record.detail ?? 'unknown'})`
   const layer = record.l2 === 'unresolved' ? 'L2: ARP unresolved, no frame got an answer' : record.l2 === 'resolved' ? 'L3: ARP resolved, but no ICMP reply' : 'no answer'
-  return `${from} → ${record.target}: no reply (${layer})`
+  return `${path}: no reply (${layer})`
 }

@@ -1,19 +1,35 @@
 /** One Monitoring Plugins line: `MACVLAN <STATUS> - summary | perfdata`. */
 import type {Report} from '../engine/report.js'
+import {statusUnder} from '../engine/status.js'
+import {causalView, rootName} from './causes.js'
+import type {RenderOptions} from './options.js'
 
 const WORD = {ok: 'OK', warn: 'WARNING', fail: 'CRITICAL', unknown: 'UNKNOWN'} as const
+/** Root causes named in the line; the rest are counted. */
+const NAMED = 5
 
-export function renderNagios(report: Report): string {
-  const problems = report.checks.filter((check) => check.outcome === 'fail' || check.outcome === 'warn')
-  const named = problems.map((check) => `${check.id}${check.subject.network ? ` (${check.subject.network})` : check.subject.interface ? ` (${check.subject.interface})` : ''}`)
-  const unique = [...new Set(named)]
+export function renderNagios(report: Report, options: Pick<RenderOptions, 'failOn'> = {}): string {
+  const {roots} = causalView(report)
+  const {counts} = report
+  const names = [...new Set(roots.map((root) => rootName(root.check)))]
+  const problems = `${roots.length} ${roots.length === 1 ? 'problem' : 'problems'}`
+  const checks = `(${counts.fail} failed, ${counts.warn} warnings)`
+  const notRun = report.checks.filter((check) => check.outcome === 'error' || (check.outcome === 'skip' && check.skipKind !== 'not-applicable')).length
   const summary =
-    report.status === 'unknown' && report.collectionErrors[0]
-      ? `could not diagnose: ${report.collectionErrors[0].message}`
-      : problems.length === 0
-        ? `${report.counts.pass} checks passed`
-        : `${report.counts.fail} failed, ${report.counts.warn} warnings: ${unique.slice(0, 5).join(', ')}${unique.length > 5 ? ', …' : ''}`
-  const perf = [`failed=${report.counts.fail};;;0`, `warnings=${report.counts.warn};;;0`, `passed=${report.counts.pass};;;0`, `skipped=${report.counts.skip};;;0`]
-  if (report.probes) perf.push(`probe_time=${(report.probes.durationMs / 1000).toFixed(3)}s;;;0`)
-  return `MACVLAN ${WORD[report.status]} - ${summary.replaceAll('|', '/')} | ${perf.join(' ')}\n`
+    report.status === 'unknown'
+      ? `could not diagnose: ${report.collectionErrors[0]?.message ?? `${notRun} checks could not run`}`
+      : roots.length === 0
+        ? `${counts.pass} checks passed`
+        : `${problems}: ${names.slice(0, NAMED).join(', ')}${names.length > NAMED ? `, ${names.length - NAMED} more` : ''} ${checks}`
+  // The same labels on every run, whatever the flags: a graph must not lose a series because probes were off (U: undetermined).
+  const perf = [
+    `problems=${roots.length};;;0`,
+    `failed=${counts.fail};;;0`,
+    `warnings=${counts.warn};;;0`,
+    `errors=${counts.error};;;0`,
+    `passed=${counts.pass};;;0`,
+    `skipped=${counts.skip};;;0`,
+    `probe_time=${report.probes ? `${(report.probes.durationMs / 1000).toFixed(3)}s` : 'U'};;;0`,
+  ]
+  return `MACVLAN ${WORD[statusUnder(report.status, options.failOn)]} - ${summary.replaceAll('|', '/')} | ${perf.join(' ')}\n`
 }

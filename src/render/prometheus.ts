@@ -1,7 +1,9 @@
 /** node_exporter textfile collector format. Labels are low-cardinality only: check ids, network names, probe purposes; never addresses or MACs. */
 import type {Report} from '../engine/report.js'
 import type {CheckResult} from '../engine/types.js'
+import {causalView} from './causes.js'
 
+/** 3 is "could not run" (skipped for missing data, or crashed); a check that does not apply to this host has no series. */
 const VALUE: Record<CheckResult['outcome'], number> = {pass: 0, warn: 1, fail: 2, skip: 3, error: 3}
 const STATUS = {ok: 0, warn: 1, fail: 2, unknown: 3} as const
 
@@ -12,28 +14,31 @@ function metric(name: string, help: string, samples: Array<[Record<string, strin
   return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples.map(([pairs, value]) => `${name}${Object.keys(pairs).length > 0 ? labels(pairs) : ''} ${value}`)]
 }
 
+const applies = (check: CheckResult) => !(check.outcome === 'skip' && check.skipKind === 'not-applicable')
+
 export function renderPrometheus(report: Report): string {
   const worst = new Map<string, {check: string; network: string; value: number}>()
-  for (const check of report.checks) {
+  for (const check of report.checks.filter(applies)) {
     const network = check.subject.network ?? ''
     const key = `${check.id}\u0000${network}`
     const value = VALUE[check.outcome]
     const previous = worst.get(key)
     if (!previous || (value !== 3 && (previous.value === 3 || value > previous.value))) worst.set(key, {check: check.id, network, value})
   }
-  const probeGroups = new Map<string, {network: string; purpose: string; failed: number; rtt: number}>()
+  const probeGroups = new Map<string, {network: string; purpose: string; failed: number; rtt?: number}>()
   for (const record of report.probes?.records ?? []) {
     const key = `${record.network ?? ''}\u0000${record.purpose}`
-    const group = probeGroups.get(key) ?? {network: record.network ?? '', purpose: record.purpose, failed: 0, rtt: 0}
+    const group = probeGroups.get(key) ?? {network: record.network ?? '', purpose: record.purpose, failed: 0}
     if (record.outcome !== 'reply' && record.purpose !== 'dhcp-discover') group.failed++
-    group.rtt = Math.max(group.rtt, (record.rttMs ?? 0) / 1000)
+    if (record.outcome === 'reply' && record.rttMs !== undefined) group.rtt = Math.max(group.rtt ?? 0, record.rttMs / 1000)
     probeGroups.set(key, group)
   }
   const lines = [
     ...metric('macvlan_doctor_status', 'Overall result: 0 ok, 1 warn, 2 fail, 3 unknown.', [[{}, STATUS[report.status]]]),
+    ...metric('macvlan_doctor_problems', 'Root causes: failing or warning checks that no other check of this report explains.', [[{}, causalView(report).roots.length]]),
     ...metric(
       'macvlan_doctor_check_status',
-      'Worst outcome of a check per network: 0 pass, 1 warn, 2 fail, 3 not run (skipped or crashed).',
+      'Worst outcome of a check per network: 0 pass, 1 warn, 2 fail, 3 could not run (skipped for missing data, or crashed). A check that does not apply to this host has no series.',
       [...worst.values()].map(({check, network, value}) => [{check, network}, value]),
     ),
     ...metric('macvlan_doctor_checks', 'Number of check results per outcome.', (['pass', 'warn', 'fail', 'skip', 'error'] as const).map((outcome) => [{outcome}, report.counts[outcome]])),
@@ -42,7 +47,11 @@ export function renderPrometheus(report: Report): string {
     const groups = [...probeGroups.values()]
     lines.push(
       ...metric('macvlan_doctor_probe_failures', 'Probes without an answer, per network and purpose.', groups.map((group) => [{network: group.network, purpose: group.purpose}, group.failed])),
-      ...metric('macvlan_doctor_probe_rtt_max_seconds', 'Slowest answered probe, per network and purpose.', groups.map((group) => [{network: group.network, purpose: group.purpose}, group.rtt])),
+      ...metric(
+        'macvlan_doctor_probe_rtt_max_seconds',
+        'Slowest answered probe, per network and purpose; no series where nothing answered.',
+        groups.flatMap((group) => (group.rtt === undefined ? [] : [[{network: group.network, purpose: group.purpose}, group.rtt] as [Record<string, string>, number]])),
+      ),
       ...metric('macvlan_doctor_probe_duration_seconds', 'How long the probe phase took.', [[{}, report.probes.durationMs / 1000]]),
     )
   }

@@ -1,22 +1,25 @@
-import Table from 'cli-table3'
+import stringWidth from 'string-width'
 
 import type {Report} from '../engine/report.js'
 import type {CheckResult, Outcome} from '../engine/types.js'
 import {describe} from '../probe/describe.js'
-
-export interface TableOptions {
-  color: boolean
-  /** Show passing and not-applicable checks too. */
-  verbose: boolean
-}
+import {causalView, consequenceList, rootName, type CausalView} from './causes.js'
+import {statusUnder} from '../engine/status.js'
+import type {RenderOptions} from './options.js'
 
 const OUTCOME_ORDER: Record<Outcome, number> = {fail: 0, error: 1, warn: 2, skip: 3, pass: 4}
 const OUTCOME_COLOR: Record<Outcome, number> = {fail: 31, error: 35, warn: 33, skip: 90, pass: 32}
 const LABEL: Record<Outcome, string> = {fail: 'FAIL', error: 'ERROR', warn: 'WARN', skip: 'SKIP', pass: 'ok'}
+const LABEL_WIDTH = 5
+const GAP = '  '
+/** Below this the finding column is too narrow to read: the subject then moves into it. */
+const MIN_FINDING_WIDTH = 30
 
 function paint(text: string, code: number, color: boolean): string {
   return color ? `\u001B[${code}m${text}\u001B[0m` : text
 }
+
+const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - stringWidth(text)))
 
 function subjectText(check: CheckResult): string {
   const {container, interface: iface} = check.subject
@@ -37,32 +40,99 @@ function groupByNetwork(checks: CheckResult[]): Map<string, CheckResult[]> {
   return groups
 }
 
-/** Fixes go below the table, unwrapped, so every command can be copied as it is. */
-function fixLines(checks: CheckResult[]): string[] {
+/** Words to lines of at most `width` columns; a word longer than a line is cut, never the column overrun. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    let rest = word
+    while (stringWidth(rest) > width) {
+      if (line) lines.push(line)
+      line = ''
+      let cut = ''
+      for (const character of rest) {
+        if (stringWidth(cut + character) > width) break
+        cut += character
+      }
+      lines.push(cut)
+      rest = rest.slice(cut.length)
+    }
+    if (!line) line = rest
+    else if (stringWidth(`${line} ${rest}`) <= width) line = `${line} ${rest}`
+    else {
+      lines.push(line)
+      line = rest
+    }
+  }
+  if (line || lines.length === 0) lines.push(line)
+  return lines
+}
+
+/** A prose line fitted to `columns`: continuation lines indented under it. Commands (`  $ …`) are never wrapped, so they copy as they are. */
+function fit(line: string, columns: number): string[] {
+  if (stringWidth(line) <= columns || line.startsWith('  $ ')) return [line]
+  const indent = ' '.repeat(line.length - line.trimStart().length)
+  const [first = '', ...rest] = wrap(line.trimStart(), Math.max(10, columns - indent.length - 2))
+  const again = rest.length > 0 ? wrap(rest.join(' '), Math.max(10, columns - indent.length - 2)) : []
+  return [`${indent}${first}`, ...again.map((text) => `${indent}  ${text}`)]
+}
+
+/** Rows of short fields in aligned columns, the last column wrapped to what is left of `columns` (for `macvlan rules`). */
+export function alignedRows(head: string[], rows: string[][], columns: number): string[] {
+  const widths = head.slice(0, -1).map((title, index) => Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[index] ?? ''))))
+  const used = widths.reduce((total, width) => total + width + GAP.length, 0)
+  const lastWidth = Math.max(10, columns - used)
+  return [head, ...rows].flatMap((row) =>
+    wrap(row.at(-1) ?? '', lastWidth).map((line, index) => `${widths.map((width, column) => pad(index === 0 ? (row[column] ?? '') : '', width)).join(GAP)}${GAP}${line}`.trimEnd()),
+  )
+}
+
+/** Fixes go below their group, unwrapped so every command can be copied; each fix once, at its root cause. */
+function fixLines(checks: CheckResult[], printed: Set<string>): string[] {
   return checks.flatMap((check) => {
     if (!check.fix || (check.outcome !== 'fail' && check.outcome !== 'warn')) return []
+    const key = JSON.stringify([check.fix.summary, check.fix.commands])
+    if (printed.has(key)) return []
+    printed.add(key)
     return ['', `fix ${check.id} (${subjectText(check)}): ${check.fix.summary}`, ...check.fix.commands.map((command) => `  $ ${command}`)]
   })
 }
 
-function headline(report: Report): string {
+/** "1 problem (3 failed, 0 warnings, …)": problems are root causes, the checks in brackets count symptoms too. */
+export function countsText(report: Report, view: CausalView): string {
   const {counts} = report
+  const problems = view.roots.length
+  return `${problems} ${problems === 1 ? 'problem' : 'problems'} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`
+}
+
+function headline(report: Report, view: CausalView, options: RenderOptions): string {
   const docker = report.host.docker ? `Docker ${report.host.docker.serverVersion}` : 'Docker not reachable'
   const what = [`${report.tool.name} ${report.tool.version}`, report.host.hostname, `kernel ${report.host.kernel ?? '?'}`, docker]
   if (report.source.kind === 'replay') what.push(`replay of a snapshot taken ${report.source.collectedAt}`)
-  return [
-    what.filter(Boolean).join(' · '),
-    `status: ${report.status.toUpperCase()} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`,
-  ].join('\n')
+  const status = statusUnder(report.status, options.failOn)
+  const policy = status === report.status ? '' : ` (${report.status.toUpperCase()} under the default policy; --fail-on ${options.failOn})`
+  return [what.filter(Boolean).join(' · '), `status: ${status.toUpperCase()}${policy}, ${countsText(report, view)}`].join('\n')
+}
+
+/** Slices the probes aim from: without them a live run sends nothing. */
+const PROBE_SLICES = new Set(['host', 'links', 'addresses', 'networks', 'containers'])
+
+/** Why a report has no probes: a replay, --no-probe, or facts the probes needed that could not be collected. */
+export function whyNoProbes(report: Report): string {
+  if (report.source.kind === 'replay') return 'replayed snapshot'
+  if (report.command.includes('--no-probe')) return '--no-probe'
+  const missing = report.collectionErrors.filter((error) => PROBE_SLICES.has(error.slice)).map((error) => error.slice)
+  if (missing.length > 0) return `nothing safe to aim at: ${missing.join(', ')} could not be collected`
+  return 'not run'
 }
 
 /** What was sent, from where, and what did not answer: a ticket reader must see that verdicts rest on real packets. */
 function probeLines(report: Report, verbose: boolean): string[] {
   const probes = report.probes
-  if (!probes) return [report.source.kind === 'replay' ? 'probes: none (replayed snapshot)' : 'probes: none (--no-probe)']
+  if (!probes) return [`probes: none (${whyNoProbes(report)})`]
   const unanswered = probes.records.filter((record) => record.outcome !== 'reply' && record.purpose !== 'dhcp-discover')
   const scratch = probes.records.find((record) => record.from.namespace === 'probe')
-  const origins = [...new Set(probes.records.map((record) => record.container ?? (record.from.namespace === 'probe' ? undefined : record.from.namespace)).filter(Boolean))]
+  const origins = [...new Set(probes.records.map((record) => record.from.namespace).filter((namespace) => namespace !== 'probe'))]
   const lines = [
     `probes: ${probes.records.length} sent in ${(probes.durationMs / 1000).toFixed(1)} s from ${origins.join(', ') || 'nowhere'}${scratch ? ` and throw-away MAC ${scratch.from.mac} on ${scratch.parent}` : ''}; ${unanswered.length} without reply`,
   ]
@@ -81,30 +151,103 @@ function collectionFailures(report: Report): Map<string, string[]> {
   return byText
 }
 
-/** The default report for a person at a terminal: grouped by network, failures first, each fix under its failure. */
-export function renderTable(report: Report, options: TableOptions): string {
-  const lines = [headline(report)]
+interface Row {
+  check: CheckResult
+  /** Shown under its root cause. */
+  consequence: boolean
+  /** The root's "also explains" line. */
+  explains?: string
+}
+
+/** Root causes and unexplained checks, each root followed (with --verbose) by what it explains. */
+function rowsOf(checks: CheckResult[], view: CausalView, verbose: boolean): Row[] {
+  const roots = new Map(view.roots.map((root) => [root.check, root.consequences]))
+  return checks
+    .filter((check) => !view.explained.has(check))
+    .flatMap((check) => {
+      const consequences = roots.get(check) ?? []
+      const row: Row = {check, consequence: false, ...(consequences.length > 0 ? {explains: `also explains: ${consequenceList(consequences)}`} : {})}
+      return [row, ...(verbose ? consequences.map((consequence) => ({check: consequence, consequence: true})) : [])]
+    })
+}
+
+/** Columns sized to the terminal: the check id and subject are never cut, only the finding wraps. */
+function terminalRows(rows: Row[], columns: number, color: boolean): string[] {
+  const idText = (row: Row) => (row.consequence ? `↳ ${row.check.id}` : row.check.id)
+  const idWidth = Math.max(5, ...rows.map((row) => stringWidth(idText(row))))
+  const subjectWidth = Math.max(7, ...rows.map((row) => stringWidth(subjectText(row.check))))
+  const fixed = GAP.length + LABEL_WIDTH + GAP.length + idWidth + GAP.length
+  const subjectColumn = columns - fixed - subjectWidth - GAP.length >= MIN_FINDING_WIDTH
+  const findingWidth = Math.max(10, columns - fixed - (subjectColumn ? subjectWidth + GAP.length : 0))
+  const lines = [`${GAP}${pad('', LABEL_WIDTH)}${GAP}${pad('check', idWidth)}${GAP}${subjectColumn ? `${pad('subject', subjectWidth)}${GAP}` : ''}finding`]
+  for (const row of rows) {
+    const {check} = row
+    const finding = [...wrap(subjectColumn ? check.message : `${subjectText(check)}: ${check.message}`, findingWidth), ...(row.explains ? wrap(row.explains, findingWidth) : [])]
+    for (let index = 0; index < finding.length; index++) {
+      const label = index === 0 ? paint(pad(LABEL[check.outcome], LABEL_WIDTH), OUTCOME_COLOR[check.outcome], color) : pad('', LABEL_WIDTH)
+      const subject = subjectColumn ? `${pad(index === 0 ? subjectText(check) : '', subjectWidth)}${GAP}` : ''
+      lines.push(`${GAP}${label}${GAP}${pad(index === 0 ? idText(row) : '', idWidth)}${GAP}${subject}${finding[index] ?? ''}`.trimEnd())
+    }
+  }
+  return lines
+}
+
+/** The default report for a person at a terminal: grouped by network, root causes first with what they explain, each fix once. */
+function terminalTable(report: Report, options: RenderOptions, columns: number): string {
+  const view = causalView(report)
+  const lines = [headline(report, view, options)]
   for (const [text, slices] of collectionFailures(report)) {
-    lines.push(paint(`! could not collect ${slices.join(', ')}: ${text}`, 33, options.color))
+    lines.push(...fit(`! could not collect ${slices.join(', ')}: ${text}`, columns).map((line) => paint(line, 33, options.color)))
   }
   lines.push(...probeLines(report, options.verbose))
   const visible = report.checks.filter((check) => shown(check, options.verbose))
   const sorted = [...visible].sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
+  const printedFixes = new Set<string>()
   for (const [group, checks] of groupByNetwork(sorted)) {
-    const table = new Table({
-      head: ['', 'check', 'subject', 'finding'],
-      // cli-table3 colours its borders and headers by default, even in pipes: only on a TTY here.
-      style: options.color ? {head: ['bold'], border: ['grey']} : {head: [], border: []},
-      colWidths: [8, 22, 20, 70],
-      wordWrap: true,
-    })
-    for (const check of checks) {
-      table.push([paint(LABEL[check.outcome], OUTCOME_COLOR[check.outcome], options.color), `${check.id}\n${check.code}`, subjectText(check), check.message])
-    }
-    lines.push('', group, table.toString(), ...fixLines(checks))
+    const rows = rowsOf(checks, view, options.verbose)
+    if (rows.length === 0) continue
+    lines.push('', group, ...terminalRows(rows, columns, options.color), ...fixLines(rows.filter((row) => !row.consequence).map((row) => row.check), printedFixes))
   }
   if (visible.length === 0) lines.push('', `All ${report.counts.pass} checks passed.`)
   const hidden = report.checks.length - visible.length
   if (hidden > 0 && !options.verbose) lines.push('', `${hidden} passing or not applicable checks hidden (--verbose shows them). macvlan explain <id> describes a check.`)
-  return lines.join('\n')
+  return lines
+    .join('\n')
+    .split('\n')
+    .flatMap((line) => fit(line, columns))
+    .join('\n')
+}
+
+/** Tabs and line breaks would split a field of the plain list. */
+const field = (text: string) => text.replaceAll('\t', ' ').replaceAll('\n', ' ')
+
+/**
+ * Not a terminal: one line per check, tab-separated, for grep, cut and awk: outcome, check id, code, network, container,
+ * interface, finding, and the root causes that explain it. Before them, `#` lines give the status and what could not be
+ * collected (`grep -v '^#'` leaves the checks alone).
+ */
+function plainList(report: Report, options: RenderOptions): string {
+  const view = causalView(report)
+  const rootsOf = new Map<CheckResult, string[]>()
+  for (const root of view.roots) for (const consequence of root.consequences) rootsOf.set(consequence, [...(rootsOf.get(consequence) ?? []), rootName(root.check)])
+  const visible = report.checks.filter((check) => shown(check, options.verbose)).sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
+  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`)]
+  const rows = visible.map((check) => {
+    const {network, container, interface: iface} = check.subject
+    const causes = rootsOf.get(check)
+    return [LABEL[check.outcome], check.id, check.code, network ?? '-', container ?? '-', iface ?? '-', check.message, causes ? `caused by ${causes.join(', ')}` : '-'].map(field).join('\t')
+  })
+  return [...comments.map(field), ...rows].join('\n')
+}
+
+/** The width the table is fitted to: COLUMNS when set, else the terminal's; undefined when `stream` is not a terminal. */
+export function terminalColumns(stream: {isTTY?: boolean; columns?: number}, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if (!stream.isTTY) return undefined
+  const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10)
+  return fromEnv > 0 ? fromEnv : stream.columns || 80
+}
+
+/** A terminal gets the grouped table fitted to its width; anything else (a pipe, a file) the plain tab-separated list. */
+export function renderTable(report: Report, options: RenderOptions): string {
+  return options.columns === undefined ? plainList(report, options) : terminalTable(report, options, options.columns)
 }

@@ -11,6 +11,9 @@ import {fixture} from './fixtures.js'
 
 export const GOLDEN_FIXTURES = ['healthy', 'host-isolation', 'parent-down', 'duplicate-mac'] as const
 
+/** Golden reports are rendered as on a 100-column terminal, passing checks included. */
+export const GOLDEN_OPTIONS = {color: false, verbose: true, columns: 100} as const
+
 export function goldenReport(name: string): Report {
   const snapshot = fixture(name)
   return buildReport(snapshot, evaluateRules(RULES, snapshot), {

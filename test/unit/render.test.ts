@@ -6,11 +6,11 @@ import {describe, expect, it} from 'vitest'
 
 import {FORMATS, render} from '../../src/render/index.js'
 import {mermaidTopology} from '../../src/render/markdown.js'
-import {GOLDEN_FIXTURES, goldenPath, goldenReport} from '../helpers/golden.js'
+import {GOLDEN_FIXTURES, GOLDEN_OPTIONS, goldenPath, goldenReport} from '../helpers/golden.js'
 
 describe.each(GOLDEN_FIXTURES)('golden reports: %s', (name) => {
   it.each(FORMATS)('%s matches its golden file (npm run golden:bless re-blesses)', (format) => {
-    expect(render(goldenReport(name), format, {color: false, verbose: true})).toBe(readFileSync(goldenPath(name, format), 'utf8'))
+    expect(render(goldenReport(name), format, GOLDEN_OPTIONS)).toBe(readFileSync(goldenPath(name, format), 'utf8'))
   })
 })
 
@@ -20,17 +20,19 @@ describe('markdown', () => {
   it('parses into a title, the context table, one section per problem with its fix block, and the topology fence', () => {
     const parsed = tokens('host-isolation')
     const headings = parsed.filter((token) => token.type === 'inline' && parsed[parsed.indexOf(token) - 1]?.type === 'heading_open').map((token) => token.content)
-    expect(headings).toEqual(['macvlan doctor: WARN on `vm`', 'Problems', '⚠️ The host can reach its macvlan containers: host-isolation (MVD001)', 'Topology', 'Probes'])
+    expect(headings).toEqual(['macvlan doctor: WARN on `vm`', 'Problems', '⚠️ host-isolation: The host cannot reach db, web (and they cannot reach the host)', 'Topology', 'Probes'])
     const fences = parsed.filter((token) => token.type === 'fence')
     expect(fences.map((fence) => fence.info)).toEqual(['sh', 'sh', 'mermaid'])
     expect(fences[1]?.content).toContain('ip link add lan-shim link eth1 type macvlan mode bridge')
     expect(parsed.filter((token) => token.type === 'table_open').length).toBeGreaterThanOrEqual(2)
   })
 
-  it('says "None found." for a healthy host and keeps every check in the folded details', () => {
+  it('says "None found." for a healthy host and summarizes the passing checks, one row per check, in folded details', () => {
     const text = render(goldenReport('healthy'), 'markdown', {color: false, verbose: false})
     expect(text).toContain('## Problems\n\nNone found.')
-    expect(text).toMatch(/<details><summary>All checks<\/summary>[\s\S]*\| ✅ pass \| parent-down \|/)
+    expect(text).toMatch(/<details><summary>Checks without a problem \(27 passed, 5 skipped\)<\/summary>[\s\S]*\| ✅ pass \| parent-down \|/)
+    expect(text).toContain('| ✅ pass | container-route | 2 subjects, e.g. ')
+    expect(text).toMatch(/<details><summary>Containers with no problem found \(2\)<\/summary>\n\n- `db` 192\.168\.77\.\d+ on `lan` \(running\)\n- `web` /)
   })
 
   it('draws the topology with the failing parent painted red', () => {
@@ -68,9 +70,9 @@ describe('prometheus', () => {
 
 describe('nagios', () => {
   it.each([
-    ['healthy', /^MACVLAN OK - \d+ checks passed \| failed=0;;;0 warnings=0;;;0 passed=\d+;;;0 skipped=\d+;;;0\n$/],
-    ['host-isolation', /^MACVLAN WARNING - 0 failed, 1 warnings: host-isolation \(lan\) \| /],
-    ['parent-down', /^MACVLAN CRITICAL - 1 failed, 0 warnings: parent-down \(lan\) \| /],
+    ['healthy', /^MACVLAN OK - \d+ checks passed \| problems=0;;;0 failed=0;;;0 warnings=0;;;0 errors=0;;;0 passed=\d+;;;0 skipped=\d+;;;0 probe_time=U;;;0\n$/],
+    ['host-isolation', /^MACVLAN WARNING - 1 problem: host-isolation \(eth1\) \(0 failed, 1 warnings\) \| /],
+    ['parent-down', /^MACVLAN CRITICAL - 1 problem: parent-down \(eth1\) \(1 failed, 0 warnings\) \| /],
   ])('%s gives one Monitoring Plugins line', (name, line) => {
     expect(render(goldenReport(name), 'nagios', {color: false, verbose: false})).toMatch(line)
   })

@@ -11,7 +11,9 @@ import {describe, expect, it} from 'vitest'
 
 import {evaluateRules} from '../../../src/engine/evaluate.js'
 import {buildReport, type Report} from '../../../src/engine/report.js'
+import {causalView} from '../../../src/render/causes.js'
 import {FORMATS, render} from '../../../src/render/index.js'
+import {MARKDOWN_LIMIT_BYTES} from '../../../src/render/markdown.js'
 import {RULES} from '../../../src/rules/index.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {fixture} from '../../helpers/fixtures.js'
@@ -42,7 +44,13 @@ function expectEveryFormat(report: Report, seed: number): void {
       expect(text, `seed ${seed}, ${format}`).not.toMatch(RAW_CONTROL)
       if (format === 'nagios') expect(text, `seed ${seed}`).toMatch(/^MACVLAN (OK|WARNING|CRITICAL|UNKNOWN) - [^\n|]* \| [^\n|]+\n$/)
       if (format === 'prometheus') expect(() => parsePrometheus(text), `seed ${seed}`).not.toThrow()
-      if (format === 'markdown') expect(sectionsOf(text), `seed ${seed}`).toEqual(expect.arrayContaining(['Problems', 'Probes']))
+      if (format === 'markdown') {
+        expect(sectionsOf(text), `seed ${seed}`).toEqual(expect.arrayContaining(['Problems', 'Probes']))
+        // Every root cause and crashed check has its section, whatever the size; a report of ordinary size stays bounded.
+        const problems = causalView(report).roots.length + report.checks.filter((check) => check.outcome === 'error').length
+        expect(text.split('\n').filter((line) => line.startsWith('### ')), `seed ${seed}`).toHaveLength(problems)
+        if (report.checks.length <= 40) expect(Buffer.byteLength(text), `seed ${seed}`).toBeLessThanOrEqual(MARKDOWN_LIMIT_BYTES)
+      }
     }
   }
 }

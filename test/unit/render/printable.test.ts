@@ -31,15 +31,15 @@ describe('hostile names in every human-readable format', () => {
   const report = hostile(goldenReport('parent-down'))
 
   it.each(FORMATS.filter((format) => format !== 'json'))('%s shows them escaped, never raw', (format) => {
-    for (const verbose of [false, true]) {
-      const text = render(report, format, {color: false, verbose})
+    for (const options of [{verbose: false}, {verbose: true}, {verbose: true, columns: 80}]) {
+      const text = render(report, format, {color: false, ...options})
       expect(text).not.toMatch(RAW_CONTROL)
-      if (format !== 'prometheus') expect(text).toContain('lan\\x1b]52;c;cHduZWQ=\\x07')
+      if (format !== 'prometheus') expect(text).toContain('eth1\\x1b]0;owned\\x07')
     }
   })
 
   it('the coloured table keeps its own colours and escapes the names', () => {
-    const text = render(report, 'table', {color: true, verbose: true})
+    const text = render(report, 'table', {color: true, verbose: true, columns: 120})
     expect(text).toContain('\u001B[31m')
     expect(text.replaceAll(/\u001B\[\d+m/g, '')).not.toMatch(RAW_CONTROL)
   })

@@ -157,35 +157,54 @@ interface Row {
   consequence: boolean
   /** The root's "also explains" line. */
   explains?: string
+  /** Checks skipped for one same reason (Docker down skips most of them), shown as one row. */
+  folded?: CheckResult[]
+}
+
+/** Without --verbose, this many skipped checks with the same reason become one row. */
+const FOLD_SKIPS = 3
+
+function foldSkips(rows: Row[]): Row[] {
+  const byReason = new Map<string, Row[]>()
+  for (const row of rows) if (row.check.outcome === 'skip' && !row.consequence) byReason.set(row.check.message, [...(byReason.get(row.check.message) ?? []), row])
+  const folded = new Map([...byReason.values()].filter((group) => group.length >= FOLD_SKIPS).map((group) => [group[0] as Row, group]))
+  const hidden = new Set([...folded.values()].flatMap((group) => group.slice(1)))
+  return rows.filter((row) => !hidden.has(row)).map((row) => {
+    const group = folded.get(row)
+    return group ? {...row, folded: group.map((member) => member.check)} : row
+  })
 }
 
 /** Root causes and unexplained checks, each root followed (with --verbose) by what it explains. */
 function rowsOf(checks: CheckResult[], view: CausalView, verbose: boolean): Row[] {
   const roots = new Map(view.roots.map((root) => [root.check, root.consequences]))
-  return checks
+  const rows = checks
     .filter((check) => !view.explained.has(check))
     .flatMap((check) => {
       const consequences = roots.get(check) ?? []
       const row: Row = {check, consequence: false, ...(consequences.length > 0 ? {explains: `also explains: ${consequenceList(consequences)}`} : {})}
       return [row, ...(verbose ? consequences.map((consequence) => ({check: consequence, consequence: true})) : [])]
     })
+  return verbose ? rows : foldSkips(rows)
 }
 
 /** Columns sized to the terminal: the check id and subject are never cut, only the finding wraps. */
 function terminalRows(rows: Row[], columns: number, color: boolean): string[] {
-  const idText = (row: Row) => (row.consequence ? `↳ ${row.check.id}` : row.check.id)
+  const idText = (row: Row) => (row.folded ? `${row.folded.length} checks` : row.consequence ? `↳ ${row.check.id}` : row.check.id)
+  const subjectOf = (row: Row) => (row.folded ? '-' : subjectText(row.check))
+  const findingOf = (row: Row) => (row.folded ? `${row.check.message} (${[...new Set(row.folded.map((check) => check.id))].join(', ')})` : row.check.message)
   const idWidth = Math.max(5, ...rows.map((row) => stringWidth(idText(row))))
-  const subjectWidth = Math.max(7, ...rows.map((row) => stringWidth(subjectText(row.check))))
+  const subjectWidth = Math.max(7, ...rows.map((row) => stringWidth(subjectOf(row))))
   const fixed = GAP.length + LABEL_WIDTH + GAP.length + idWidth + GAP.length
   const subjectColumn = columns - fixed - subjectWidth - GAP.length >= MIN_FINDING_WIDTH
   const findingWidth = Math.max(10, columns - fixed - (subjectColumn ? subjectWidth + GAP.length : 0))
   const lines = [`${GAP}${pad('', LABEL_WIDTH)}${GAP}${pad('check', idWidth)}${GAP}${subjectColumn ? `${pad('subject', subjectWidth)}${GAP}` : ''}finding`]
   for (const row of rows) {
     const {check} = row
-    const finding = [...wrap(subjectColumn ? check.message : `${subjectText(check)}: ${check.message}`, findingWidth), ...(row.explains ? wrap(row.explains, findingWidth) : [])]
+    const finding = [...wrap(subjectColumn ? findingOf(row) : `${subjectOf(row)}: ${findingOf(row)}`, findingWidth), ...(row.explains ? wrap(row.explains, findingWidth) : [])]
     for (let index = 0; index < finding.length; index++) {
       const label = index === 0 ? paint(pad(LABEL[check.outcome], LABEL_WIDTH), OUTCOME_COLOR[check.outcome], color) : pad('', LABEL_WIDTH)
-      const subject = subjectColumn ? `${pad(index === 0 ? subjectText(check) : '', subjectWidth)}${GAP}` : ''
+      const subject = subjectColumn ? `${pad(index === 0 ? subjectOf(row) : '', subjectWidth)}${GAP}` : ''
       lines.push(`${GAP}${label}${GAP}${pad(index === 0 ? idText(row) : '', idWidth)}${GAP}${subject}${finding[index] ?? ''}`.trimEnd())
     }
   }

@@ -24,6 +24,21 @@ describe.each([80, 120])('at %i columns', (columns) => {
   })
 })
 
+describe('many checks skipped for one reason', () => {
+  it('are one row without --verbose, naming every check, and one row each with it', () => {
+    const healthy = goldenReport('healthy')
+    const reason = 'Not checked: networks could not be collected (the Docker daemon is not reachable).'
+    const checks = healthy.checks.map((check) => ({...check, outcome: 'skip' as const, skipKind: 'missing-data' as const, message: reason}))
+    const report: Report = {...healthy, checks, counts: {pass: 0, warn: 0, fail: 0, error: 0, skip: checks.length}, status: 'unknown'}
+    const text = render(report, 'table', {color: false, verbose: false, columns: 120})
+    const rows = text.split('\n').filter((line) => /^ {2}SKIP /.test(line))
+    expect(rows.length).toBeLessThanOrEqual(2)
+    expect(rows[0]).toMatch(/^ {2}SKIP {3}\d+ checks +- +Not checked: networks could not be collected/)
+    for (const id of new Set(checks.map((check) => check.id))) expect(text.replaceAll(/\s+/g, ' ')).toContain(id)
+    expect(render(report, 'table', {color: false, verbose: true, columns: 120}).split('\n').filter((line) => /^ {2}SKIP /.test(line))).toHaveLength(checks.length)
+  })
+})
+
 describe('not a terminal', () => {
   it('prints one tab-separated line per check: outcome, id, code, network, container, interface, finding, cause; the status as a comment', () => {
     const text = render(goldenReport('parent-down'), 'table', {color: false, verbose: true})

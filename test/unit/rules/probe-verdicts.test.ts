@@ -23,7 +23,7 @@ describe('probe verdicts', () => {
     const probes = results([{purpose: 'host-to-container', target: '192.168.77.192', network: 'lan', container: 'web', outcome: 'no-reply', l2: 'unresolved'}])
     const [check] = verdict('healthy', probes, 'host-isolation')
     expect(check?.outcome).toBe('fail')
-    expect(check?.message).toContain('web → 192.168.77.192: no reply (L2: ARP unresolved')
+    expect(check?.message).toContain('host → web (192.168.77.192): no reply (L2: ARP unresolved')
   })
 
   it('host-isolation: pings that succeed clear the static warning', () => {

@@ -55,8 +55,8 @@ function expectEveryFormat(report: Report, seed: number): void {
   }
 }
 
-/** 300 seeds, in batches so each test stays short. */
-const BATCHES = Array.from({length: 6}, (_, batch) => Array.from({length: 50}, (_, index) => batch * 50 + index + 1))
+/** 200 seeds, in batches so each test stays short. */
+const BATCHES = Array.from({length: 4}, (_, batch) => Array.from({length: 50}, (_, index) => batch * 50 + index + 1))
 
 describe('generated reports', () => {
   it.each(BATCHES.map((seeds) => [seeds[0], seeds.at(-1), seeds] as const))('every format renders generated reports %i to %i', (_first, _last, seeds) => {
@@ -74,7 +74,7 @@ describe('mutated lab snapshots through the engine', () => {
 
   it('every format renders the report of each mutated snapshot the loader accepts', () => {
     let accepted = 0
-    for (let seed = 1; seed <= 500; seed++) {
+    for (let seed = 1; seed <= 400; seed++) {
       const snapshot = mutatedSnapshot(seed, fixtures)
       if (!validate(snapshot)) continue
       accepted++
@@ -82,6 +82,6 @@ describe('mutated lab snapshots through the engine', () => {
       expectEveryFormat(report, seed)
     }
     // The mutations must leave enough valid snapshots for this to test anything.
-    expect(accepted).toBeGreaterThan(100)
+    expect(accepted).toBeGreaterThan(80)
   })
 })

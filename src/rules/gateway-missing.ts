@@ -16,9 +16,10 @@ export const gatewayMissing: Rule = {
     title: 'Containers have the LAN router as gateway',
     severity: 'warn',
     requires: ['routes', 'networks', 'containers', 'docker'],
-    probes: ['mac-filter-host'],
-    // Only the silence is explained upstream: a gateway that is not set, or is not the host's router, is configuration.
+    probes: ['mac-filter-host', 'host-to-gateway'],
+    // Apart from a gateway off the subnet, only the silence is explained upstream: a gateway that is not set, or is not the host's router, is configuration.
     causedBy: [
+      {id: 'gateway-outside-subnet', on: 'network'},
       {id: 'parent-down', on: 'network', explains: ['gateway-silent']},
       {id: 'vlan-parent', on: 'network', explains: ['gateway-silent']},
       {id: 'subnet-mismatch', on: 'network', when: ['foreign-subnet'], explains: ['gateway-silent']},
@@ -32,10 +33,13 @@ export const gatewayMissing: Rule = {
           const subject = {network: l2.network.name}
           const router = hostRouter(model.data('routes'), pool.subnet)
           const {apiVersion} = model.data('docker')
-          // The host's own ARP for the gateway on the parent: with no answer, nothing holds that address on the LAN.
+          // The host's own ARP for the gateway on the parent: with no answer, nothing holds that address on the LAN, unless
+          // the host's ping got through (a device that ignores ARP probes from 0.0.0.0 still answers the kernel's own ARP).
           const arp = recordsFor(probes, 'mac-filter-host').find((record) => record.parent === l2.parent && record.target === pool.gateway && record.outcome !== 'error')
+          const ping = recordsFor(probes, 'host-to-gateway', {network: l2.network.name, target: pool.gateway})
+          const silent = arp?.outcome === 'no-reply' && !ping.some((record) => record.outcome === 'reply' || record.l2 === 'resolved')
           const evidence = {
-            facts: {subnet: pool.subnet, gateway: pool.gateway, hostRouter: router, apiVersion, ...(arp ? probeFacts([arp]) : {})},
+            facts: {subnet: pool.subnet, gateway: pool.gateway, hostRouter: router, apiVersion, ...(arp ? probeFacts([arp, ...ping]) : {})},
             commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, 'ip route show default', ...(arp ? [arp.command] : [])],
           }
           const fixWith = (gateway: string) => recreateNetworkCommands(l2, model.containerNames(l2.network), {gateway})
@@ -53,11 +57,11 @@ export const gatewayMissing: Rule = {
               fix: router ? {summary: `Recreate the network with --gateway=${router}.`, commands: fixWith(router)} : {summary: "Recreate the network with --gateway set to the LAN router's address.", commands: []},
             }
           }
-          if (arp?.outcome === 'no-reply') {
+          if (silent) {
             return {
               outcome: 'fail',
               subject,
-              message: `Nothing answers at the gateway ${pool.gateway}: the host's ARP for it on ${l2.parent} got no reply, so containers on ${l2.network.name} reach nothing off their subnet${router && router !== pool.gateway ? ` (the host's router on ${pool.subnet} is ${router})` : ''}.`,
+              message: `Nothing answers at the gateway ${pool.gateway}: the host's ARP for it on ${l2.parent} got no reply${ping.length > 0 ? ', nor did its ping' : ''}, so containers on ${l2.network.name} reach nothing off their subnet${router && router !== pool.gateway ? ` (the host's router on ${pool.subnet} is ${router})` : ''}.`,
               evidence,
               symptoms: ['gateway-silent'],
               fix: router && router !== pool.gateway

@@ -57,7 +57,16 @@ function proven(parent: string, probes: ProbeResults | undefined, platform: (typ
 }
 
 export const macFiltered: Rule = {
-  meta: {id: 'mac-filtered', code: 'MVD008', title: 'No hypervisor or cloud drops the containers\' MACs', severity: 'warn', requires: ['host', 'networks'], probes: ['mac-filter-host', 'mac-filter-scratch']},
+  meta: {
+    id: 'mac-filtered',
+    code: 'MVD008',
+    title: 'No hypervisor or cloud drops the containers\' MACs',
+    severity: 'warn',
+    requires: ['host', 'networks'],
+    probes: ['mac-filter-host', 'mac-filter-scratch'],
+    // A Wi-Fi access point accepts only the MAC that associated with it: that is the filter, and its fix is wireless-parent's.
+    causedBy: [{id: 'wireless-parent', on: 'parent'}],
+  },
   evaluate: ({model, probes}) => {
     if (model.macvlanNetworks().length === 0) return []
     const {virtualization} = model.data('host')

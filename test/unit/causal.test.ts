@@ -168,6 +168,26 @@ describe('causes on small hosts', () => {
     expectOneRoot(report, {id: 'parent-down', subject: {network: 'lan', interface: 'eth0'}})
   })
 
+  it('a Wi-Fi parent explains the MAC filtering the probes prove on it, and through it the containers', () => {
+    const report = exampleReport(
+      lan({
+        sysfs: {eth0: {wireless: true}},
+        records: [
+          {purpose: 'mac-filter-host', kind: 'arp', parent: 'eth0', target: '192.168.1.1', outcome: 'reply', replies: [{mac: '02:00:00:00:00:01'}]},
+          {purpose: 'mac-filter-scratch', kind: 'arp', parent: 'eth0', target: '192.168.1.1', outcome: 'no-reply', replies: []},
+        ],
+      }),
+    )
+    expectOneRoot(report, {id: 'wireless-parent', subject: {network: 'lan', interface: 'eth0'}})
+    expect(named(report.checks, 'mac-filtered')[0]?.outcome).toBe('fail')
+  })
+
+  it('a gateway outside the subnet explains that it is not the host router too', () => {
+    const report = exampleReport(lan({networks: [{name: 'lan', parent: 'eth0', gateway: '10.0.0.1', ipRange: '192.168.1.192/27', aux: {shim: '192.168.1.223'}}]}))
+    expectOneRoot(report, {id: 'gateway-outside-subnet', subject: {network: 'lan'}})
+    expect(named(report.checks, 'gateway-missing')[0]?.causedBy).toEqual([{id: 'gateway-outside-subnet', subject: {network: 'lan'}}])
+  })
+
   it('an address conflict explains the container holding that address, and no other', () => {
     const report = exampleReport(
       lan({records: [{purpose: 'address-owners', kind: 'arp', parent: 'eth0', network: 'lan', target: '192.168.1.192', outcome: 'reply', replies: [{mac: 'de:ad:be:ef:00:01'}, {mac: '02:42:c0:a8:01:c0'}]}]}),

@@ -42,6 +42,14 @@ describe('gateway-missing', () => {
     expect(result?.message).toBe("Nothing answers at the gateway 192.168.1.1: the host's ARP for it on eth0 got no reply, so containers on lan reach nothing off their subnet.")
   })
 
+  it('does not call a gateway silent that answered the host\'s ping or its kernel\'s ARP', () => {
+    const ping = {purpose: 'host-to-gateway' as const, network: 'lan', target: '192.168.1.1'}
+    expect(judge(gatewayMissing, {...lan, probes: [arp('no-reply'), {...ping, outcome: 'reply'}]})[0]?.outcome).toBe('pass')
+    expect(judge(gatewayMissing, {...lan, probes: [arp('no-reply'), {...ping, outcome: 'no-reply', l2: 'resolved'}]})[0]?.outcome).toBe('pass')
+    const [silent] = judge(gatewayMissing, {...lan, probes: [arp('no-reply'), {...ping, outcome: 'no-reply', l2: 'unresolved'}]})
+    expect(silent?.message).toContain("the host's ARP for it on eth0 got no reply, nor did its ping")
+  })
+
   it('judges nothing from an ARP probe that errored, and passes a gateway that answers', () => {
     expect(judge(gatewayMissing, {...lan, probes: [arp('error')]})[0]?.outcome).toBe('pass')
     expect(judge(gatewayMissing, {...lan, probes: [arp('reply')]})[0]?.message).toBe('Gateway 192.168.1.1 is the router the host uses too and answers ARP on eth0.')

@@ -18,6 +18,7 @@ import {schemaProblem} from '../../src/snapshot/load.js'
 import {Redaction} from '../../src/snapshot/redact.js'
 import {sliceData, type Snapshot} from '../../src/snapshot/types.js'
 import {snapshot} from '../helpers/builders.js'
+import {docExamples, probesOf, snapshotOf} from '../helpers/examples.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const FIXTURES = readdirSync(new URL('../../fixtures/snapshots/', import.meta.url)).map((file) => file.replace(/\.json$/, ''))
@@ -102,6 +103,22 @@ describe('a redacted fixture replays to the verdicts of the original', () => {
     const redacted = redaction.snapshot(original)
     expect(await schemaProblem(JSON.parse(JSON.stringify(redacted)))).toBeUndefined()
     expect(judged(evaluateRules(RULES, redacted))).toEqual(judged(evaluateRules(RULES, original), (subject) => redaction.subject(subject)))
+  })
+})
+
+describe("a redacted rule example (with its probes and declared DHCP pools) is judged as the original", () => {
+  const examples = RULES.flatMap((rule) => docExamples(rule.meta.id).map((example, index) => [`${rule.meta.id} ${example.kind} #${index + 1}`, example.host] as const))
+
+  it.each(examples)('%s', (_, host) => {
+    const original = snapshotOf(host)
+    const probes = probesOf(host)
+    const settings = {...DEFAULT_SETTINGS, ...host.settings}
+    const redaction = new Redaction(original, {probes, settings})
+    const redactedProbes = probes && redaction.probes(probes)
+    const replayed = evaluateRules(RULES, redaction.snapshot(original), redaction.settings(settings), redactedProbes)
+    expect(judged(replayed)).toEqual(judged(evaluateRules(RULES, original, settings, probes), (subject) => redaction.subject(subject)))
+    const addresses = JSON.stringify(redactedProbes ?? {}).match(/\b192\.168\.\d+\.\d+\b/g) ?? []
+    expect(addresses.filter((address) => JSON.stringify(probes).includes(`"${address}"`))).toEqual([])
   })
 })
 

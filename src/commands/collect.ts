@@ -20,7 +20,7 @@ export default class Collect extends BaseCommand {
     const collected = await obtainSnapshot({timeoutMs: flags.timeout, concurrency: flags.concurrency, command: this.commandLine()})
     const snapshot = flags.redact ? redactSnapshot(collected) : collected
     // A snapshot names hosts and containers: readable by its owner only.
-    await writeOutput(flags.output, `${JSON.stringify(snapshot, null, 2)}\n`, 0o600)
+    await writeOutput(flags.output, `${JSON.stringify(snapshot, null, 2)}\n`, {mode: 0o600})
     if (flags.output !== STDOUT) this.logToStderr(`snapshot written to ${flags.output}`)
   }
 }

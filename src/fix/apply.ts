@@ -2,11 +2,12 @@
  * Running a plan's runtime part, and taking it back. Every change is an argv run without a shell; whatever was done
  * before a failure is undone in reverse, and files written by --persist are restored from their backups.
  */
-import {renameSync, rmSync} from 'node:fs'
+import {constants, renameSync, rmSync} from 'node:fs'
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import type {Report} from '../engine/report.js'
+import {UserError} from '../errors.js'
 import type {FixAction, Outcome} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import {writeAtomically} from '../output.js'
@@ -95,8 +96,13 @@ export async function writePersistence(persistence: Persistence[], stamp: string
     const created = await mkdir(dirname(file.path), {recursive: true})
     if (created) written.push({path: created, changed: true, directory: true})
     const backup = before === undefined ? undefined : `${file.path}.bak-${stamp}`
-    if (backup) await copyFile(file.path, backup)
-    await writeAtomically(file.path, file.content, file.mode)
+    // Exclusive, like the file itself: a link planted at the backup's name is never followed.
+    if (backup) {
+      await copyFile(file.path, backup, constants.COPYFILE_EXCL).catch((error: Error) => {
+        throw new UserError(`cannot back up ${file.path} to ${backup}: ${error.message}`, 'Move the file that is in the way, then re-run.', 3, 'output-unwritable')
+      })
+    }
+    await writeAtomically(file.path, file.content, {mode: file.mode, exactMode: true})
     written.push({path: file.path, changed: true, ...(backup ? {backup} : {})})
   }
 }

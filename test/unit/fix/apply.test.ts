@@ -1,5 +1,5 @@
 /** Applying a plan: stop at the first failure, undo in reverse, restore files, and judge the result. */
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -106,5 +106,18 @@ describe('persistence files', () => {
     expect(existsSync(join(dir, 'sub', 'new.conf'))).toBe(false)
     expect(readFileSync(join(dir, 'old.conf'), 'utf8')).toBe('old\n')
     expect(readdirSync(dir).sort()).toEqual(['old.conf', 'same.conf'])
+  })
+  it('never follows a link planted at the backup name, and gives a keyfile its own mode even over a file with another', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mvd-persist-'))
+    writeFileSync(join(dir, 'victim'), 'untouched\n')
+    writeFileSync(join(dir, 'old.conf'), 'old\n')
+    symlinkSync(join(dir, 'victim'), join(dir, 'old.conf.bak-20260101T000000Z'))
+    await expect(writePersistence(persistence([{path: join(dir, 'old.conf'), content: 'replaced\n'}]), '20260101T000000Z', [])).rejects.toThrow(/^cannot back up .*old.conf to .*old.conf.bak-20260101T000000Z: EEXIST/)
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('untouched\n')
+    expect(readFileSync(join(dir, 'old.conf'), 'utf8')).toBe('old\n')
+    writeFileSync(join(dir, 'shim.nmconnection'), 'old\n')
+    chmodSync(join(dir, 'shim.nmconnection'), 0o644)
+    await writePersistence(persistence([{path: join(dir, 'shim.nmconnection'), content: 'new\n', mode: 0o600}]), '20260101T000001Z', [])
+    expect(statSync(join(dir, 'shim.nmconnection')).mode & 0o777).toBe(0o600)
   })
 })

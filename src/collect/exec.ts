@@ -1,3 +1,4 @@
+import {shellLine} from '../model/commands.js'
 import {runProgram, type ProgramResult} from '../run-program.js'
 
 import type {CollectError, Slice} from '../snapshot/types.js'
@@ -52,7 +53,7 @@ export function parseJsonOutput(file: string, args: readonly string[], stdout: s
   try {
     return JSON.parse(stdout === '' ? 'null' : stdout)
   } catch {
-    throw new CollectFailure('bad-output', `\`${commandLine(file, args)}\` did not print JSON`, `Upgrade ${PACKAGE_OF[file] ?? file}: JSON output is needed.`)
+    throw new CollectFailure('bad-output', `\`${shellLine([file, ...args])}\` did not print JSON`, `Upgrade ${PACKAGE_OF[file] ?? file}: JSON output is needed.`)
   }
 }
 
@@ -63,7 +64,7 @@ export function parseBatchOutput(file: string, args: readonly string[], commands
 }
 
 function failureOf(file: string, args: readonly string[], result: ProgramResult): CollectFailure {
-  const shown = commandLine(file, args)
+  const shown = shellLine([file, ...args])
   if (result.errorCode === 'ENOENT') {
     return new CollectFailure('missing-tool', `\`${file}\` is not installed or not on PATH`, `Install ${PACKAGE_OF[file] ?? file}.`)
   }
@@ -73,9 +74,6 @@ function failureOf(file: string, args: readonly string[], result: ProgramResult)
   return new CollectFailure('command-failed', `\`${shown}\` failed: ${result.failure ?? 'no error text'}`)
 }
 
-export function commandLine(file: string, args: readonly string[]): string {
-  return [file, ...args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replaceAll("'", "'\\''")}'`)).join(' ')
-}
 
 /** Turns a collector's outcome into a slice: data, or the failure as a value. */
 export async function toSlice<T>(collector: () => Promise<T>): Promise<Slice<T>> {

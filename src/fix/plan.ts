@@ -6,8 +6,8 @@ import type {Report} from '../engine/report.js'
 import type {Status} from '../engine/status.js'
 import type {CheckResult, Fix, FixAction, Subject} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
-import {MissingSlice, type HostModel} from '../model/host-model.js'
-import {persistenceCommands, persistenceFor, systemdUnit, type Persistence, type ShimSpec} from '../model/persistence.js'
+import type {HostModel} from '../model/host-model.js'
+import {persistenceCommands, persistenceFor, type Persistence, type ShimSpec} from '../model/persistence.js'
 import type {ProbeRecord} from '../probe/types.js'
 
 export const FIX_PLAN_SCHEMA_VERSION = 1
@@ -73,16 +73,6 @@ function holdReason(check: Remediable, proofs: AddressProof[], report: Report): 
   return `${wanted.address} is not reserved and ${proof.detail}: reserve a free address with --aux-address and re-run`
 }
 
-/** Persistence in the owning manager's words; a systemd unit when the network configuration could not be read. */
-function persistenceOf(model: HostModel, shim: ShimSpec): Persistence {
-  try {
-    return persistenceFor(model, shim)
-  } catch (error) {
-    if (error instanceof MissingSlice) return systemdUnit(shim)
-    throw error
-  }
-}
-
 /** One shim per name; a step that changes the shim knows its final shape better than one that only describes it. */
 function shimsToPersist(checks: Remediable[], steps: FixStep[]): ShimSpec[] {
   const shims = new Map<string, ShimSpec>()
@@ -104,7 +94,7 @@ export function buildFixPlan(report: Report, model: HostModel, proofs: AddressPr
     const {id, code, title, subject, message, outcome} = check
     return {check: {id, code, title, subject, message, outcome}, summary: fix.summary, runtime, manual: fix.commands.filter((line) => !runLines.has(line)), ...(held ? {held} : {})}
   })
-  const persistence = shimsToPersist(checks, steps).map((shim) => ({shim, persistence: persistenceOf(model, shim)}))
+  const persistence = shimsToPersist(checks, steps).map((shim) => ({shim, persistence: persistenceFor(model, shim)}))
   // The persistence section prints those files once; steps need not repeat them.
   const persistenceLines = new Set(persistence.flatMap((entry) => persistenceCommands(entry.persistence)))
   for (const step of steps) step.manual = step.manual.filter((line) => !persistenceLines.has(line))

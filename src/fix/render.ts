@@ -84,6 +84,10 @@ function persistenceLines(entries: ShimPersistence[], style: Style, written: boo
   if (entries.length === 0) return []
   const lines = ['', style.heading('Surviving a reboot')]
   for (const {shim, persistence} of entries) {
+    if (persistence.refused) {
+      lines.push('', `Shim ${shim.name} on ${shim.parent}: nothing can be written for it (${persistence.refused}).`)
+      continue
+    }
     lines.push('', `Shim ${shim.name} on ${shim.parent}, with ${MANAGER_WORDS[persistence.manager]} (${persistence.reason}):`, '')
     for (const file of persistence.files) lines.push(...style.file(file.path, file.content), '')
     lines.push(written ? 'Written; to activate them now rather than at the next boot:' : '`macvlan fix --persist` writes these files (backing up any it replaces); then:', '', ...style.block(persistence.activate))

@@ -4,8 +4,8 @@
  */
 import {basename} from 'node:path'
 
-import {shellLine, shellWord} from './commands.js'
-import type {HostModel} from './host-model.js'
+import {sh, shellLine, shellWord} from './commands.js'
+import {MissingSlice, type HostModel} from './host-model.js'
 
 export interface ShimSpec {
   name: string
@@ -25,10 +25,49 @@ export interface Persistence {
   files: Array<{path: string; content: string; mode?: number}>
   /** Run after writing the files. */
   activate: string[]
+  /** Why nothing can be written for this shim (then `files` and `activate` are empty): a name no file format here reads as itself. */
+  refused?: string
 }
 
 /** NetworkManager's macvlan.mode numbers. */
 const NM_MODE: Record<string, number> = {vepa: 1, bridge: 2, private: 3, passthru: 4, source: 5}
+
+/**
+ * Interface names every format written here reads as themselves: not split by a shell, systemd or ifupdown, not a
+ * networkd glob, not a keyfile escape, one line. The kernel allows far more (`$`, quotes, `;`, ESC), and Docker names a
+ * parent whatever it was told: such a name is refused, never written.
+ */
+const WRITABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/
+const IPV4_CIDR = /^(?:\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/
+
+/** Why the interface `name` cannot be written into a configuration file, or undefined when it can. */
+export function unwritableName(name: string, what = 'interface'): string | undefined {
+  if (WRITABLE_NAME.test(name)) return undefined
+  return `the ${what} name ${JSON.stringify(name)} is not made of letters, digits, '_', '.' and '-' (at most 15), so no configuration file can name it safely: rename the interface`
+}
+
+/** Why `spec` cannot be written into a file or a command line as it is, or undefined when it can. */
+export function unwritableReason(spec: ShimSpec): string | undefined {
+  const badName = unwritableName(spec.name, 'shim') ?? unwritableName(spec.parent, 'parent')
+  if (badName) return badName
+  if (!(spec.mode in NM_MODE)) return `the macvlan mode ${JSON.stringify(spec.mode)} is not one the kernel knows`
+  const odd = [...spec.addresses, ...spec.routes].find((cidr) => !IPV4_CIDR.test(cidr))
+  return odd === undefined ? undefined : `${JSON.stringify(odd)} is not an IPv4 prefix`
+}
+
+/**
+ * One word of a unit's ExecStart=: systemd splits words itself, reads C escapes in them and expands `$` and `%`
+ * (systemd.service(5), "Command lines"), so shell quoting does not fit.
+ */
+export function unitWord(word: string): string {
+  if (/^[\w@+=:,./-]+$/.test(word)) return word
+  const escaped = word.replaceAll(/[\\"$%\u0000-\u001F\u007F]/g, (char) => {
+    if (char === '$' || char === '%') return `${char}${char}`
+    if (char === '\\' || char === '"') return `\\${char}`
+    return `\\x${char.codePointAt(0)?.toString(16).padStart(2, '0')}`
+  })
+  return `"${escaped}"`
+}
 
 /** The shim as it is on the host now. */
 export function shimSpecOf(model: HostModel, name: string): ShimSpec | undefined {
@@ -43,7 +82,7 @@ export function shimSpecOf(model: HostModel, name: string): ShimSpec | undefined
   }
 }
 
-export function systemdUnit(spec: ShimSpec): Persistence {
+function systemdUnit(spec: ShimSpec): Persistence {
   const exec = [
     ['ip', 'link', 'add', spec.name, 'link', spec.parent, 'type', 'macvlan', 'mode', spec.mode],
     ...spec.addresses.map((cidr) => ['ip', 'addr', 'add', cidr, 'dev', spec.name]),
@@ -60,15 +99,15 @@ export function systemdUnit(spec: ShimSpec): Persistence {
     '[Service]',
     'Type=oneshot',
     'RemainAfterExit=yes',
-    ...exec.map((argv) => `ExecStart=${shellLine(argv)}`),
-    `ExecStop=ip link del ${spec.name}`,
+    ...exec.map((argv) => `ExecStart=${argv.map(unitWord).join(' ')}`),
+    `ExecStop=${['ip', 'link', 'del', spec.name].map(unitWord).join(' ')}`,
     '',
     '[Install]',
     'WantedBy=multi-user.target',
     '',
   ].join('\n')
   const unit = `macvlan-shim-${spec.name}.service`
-  return {manager: 'systemd-unit', reason: 'no network manager that can create macvlans owns the parent', files: [{path: `/etc/systemd/system/${unit}`, content}], activate: ['systemctl daemon-reload', `systemctl enable ${unit}`]}
+  return {manager: 'systemd-unit', reason: 'no network manager that can create macvlans owns the parent', files: [{path: `/etc/systemd/system/${unit}`, content}], activate: ['systemctl daemon-reload', sh`systemctl enable ${unit}`]}
 }
 
 function networkd(spec: ShimSpec, parentNetworkFile: string): Persistence {
@@ -84,7 +123,7 @@ function networkd(spec: ShimSpec, parentNetworkFile: string): Persistence {
       // In /etc whatever directory the parent's file is in: netplan's live in /run, which is gone after a reboot.
       {path: `/etc/systemd/network/${basename(parentNetworkFile)}.d/50-${spec.name}.conf`, content: dropIn},
     ],
-    activate: ['networkctl reload', `networkctl reconfigure ${spec.parent}`],
+    activate: ['networkctl reload', sh`networkctl reconfigure ${spec.parent}`],
   }
 }
 
@@ -112,25 +151,25 @@ function networkManager(spec: ShimSpec): Persistence {
     manager: 'NetworkManager',
     reason: `NetworkManager manages ${spec.parent}`,
     files: [{path: `/etc/NetworkManager/system-connections/${spec.name}.nmconnection`, content, mode: 0o600}],
-    activate: ['nmcli connection reload', `nmcli connection up ${spec.name}`],
+    activate: ['nmcli connection reload', sh`nmcli connection up ${spec.name}`],
   }
 }
 
 function ifupdown(spec: ShimSpec): Persistence {
+  // ifupdown hands each hook line to /bin/sh -c.
   const content = [
     `auto ${spec.name}`,
     `iface ${spec.name} inet static`,
     ...spec.addresses.slice(0, 1).map((cidr) => `    address ${cidr}`),
-    `    pre-up ip link add ${spec.name} link ${spec.parent} type macvlan mode ${spec.mode}`,
-    ...spec.routes.map((route) => `    up ip route add ${route} dev ${spec.name}`),
-    `    post-down ip link del ${spec.name}`,
+    `    pre-up ${shellLine(['ip', 'link', 'add', spec.name, 'link', spec.parent, 'type', 'macvlan', 'mode', spec.mode])}`,
+    ...spec.routes.map((route) => `    up ${shellLine(['ip', 'route', 'add', route, 'dev', spec.name])}`),
+    `    post-down ${shellLine(['ip', 'link', 'del', spec.name])}`,
     '',
   ].join('\n')
-  return {manager: 'ifupdown', reason: `/etc/network/interfaces configures ${spec.parent}`, files: [{path: `/etc/network/interfaces.d/${spec.name}`, content}], activate: [`ifup ${spec.name}`]}
+  return {manager: 'ifupdown', reason: `/etc/network/interfaces configures ${spec.parent}`, files: [{path: `/etc/network/interfaces.d/${spec.name}`, content}], activate: [sh`ifup ${spec.name}`]}
 }
 
-/** Persistence in the language of whatever owns the parent: networkd, NetworkManager, ifupdown, or a systemd unit (also for netplan, which cannot create macvlans). */
-export function persistenceFor(model: HostModel, spec: ShimSpec): Persistence {
+function managedBy(model: HostModel, spec: ShimSpec): Persistence {
   const config = model.data('netConfig')
   const networkFile = config.networkd[spec.parent]?.networkFile
   if (networkFile && config.networkd[spec.parent]?.adminState === 'configured') return networkd(spec, networkFile)
@@ -140,12 +179,30 @@ export function persistenceFor(model: HostModel, spec: ShimSpec): Persistence {
   return model.data('host').networkManagers.includes('netplan') ? {...unit, reason: 'netplan owns the parent, and netplan cannot create macvlans'} : unit
 }
 
+/**
+ * Persistence in the language of whatever owns the parent: networkd, NetworkManager, ifupdown, or a systemd unit (also
+ * for netplan, which cannot create macvlans, and when the network configuration could not be read). A shim whose
+ * names cannot be written safely gets no files, and the reason.
+ */
+export function persistenceFor(model: HostModel, spec: ShimSpec): Persistence {
+  let chosen: Persistence
+  try {
+    chosen = managedBy(model, spec)
+  } catch (error) {
+    if (!(error instanceof MissingSlice)) throw error
+    chosen = systemdUnit(spec)
+  }
+  const refused = unwritableReason(spec)
+  return refused ? {manager: chosen.manager, reason: chosen.reason, files: [], activate: [], refused} : chosen
+}
+
 /** The same persistence as shell lines a person can paste: write each file, then activate. */
 export function persistenceCommands(persistence: Persistence): string[] {
+  if (persistence.files.length === 0) return persistence.activate
   const directories = [...new Set(persistence.files.map((file) => file.path.slice(0, file.path.lastIndexOf('/'))))]
   return [
     shellLine(['mkdir', '-p', ...directories]),
-    ...persistence.files.flatMap((file) => [`printf '%s' ${shellWord(file.content)} > ${file.path}`, ...(file.mode === undefined ? [] : [`chmod ${file.mode.toString(8)} ${file.path}`])]),
+    ...persistence.files.flatMap((file) => [`printf '%s' ${shellWord(file.content)} > ${shellWord(file.path)}`, ...(file.mode === undefined ? [] : [shellLine(['chmod', file.mode.toString(8), file.path])])]),
     ...persistence.activate,
   ]
 }

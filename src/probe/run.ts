@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url'
 import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
 import {runProgram} from '../run-program.js'
 import type {HostModel} from '../model/host-model.js'
+import {shellLine} from '../model/commands.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
 import {fanOut, withTarget} from '../fan-out.js'
 import {icmpSweep} from './icmp-sweep.js'
@@ -89,7 +90,7 @@ async function pingFrom(probes: IcmpProbe[], model: HostModel, timeoutMs: number
     const outcome = result?.exitCode === 0 ? 'reply' : result?.exitCode === 1 ? 'no-reply' : 'error'
     const rttMs = result ? pingRtt(result.output) : undefined
     const detail = outcome === 'error' ? (result?.output || run.failure) : undefined
-    const outcomeOf: IcmpOutcome = {outcome, command: [...enter, ...ping, probe.target].join(' '), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}
+    const outcomeOf: IcmpOutcome = {outcome, command: shellLine([...enter, ...ping, probe.target]), ...(rttMs === undefined ? {} : {rttMs}), ...(detail ? {detail} : {})}
     return icmpRecord(probe, model, outcomeOf, entries)
   })
 }
@@ -117,7 +118,7 @@ async function hostIcmp(probes: IcmpProbe[], model: HostModel, options: ProbeOpt
 
 function arpRecord(purpose: ProbeRecord['purpose'], from: ProbeRecord['from'], target: string, command: string[], output: {stdout: string; exitCode?: number}): ProbeRecord {
   const replies = arpingReplies(output.stdout)
-  return {purpose, kind: 'arp', from, target, outcome: replies.length > 0 ? 'reply' : output.exitCode === 1 || output.exitCode === 0 ? 'no-reply' : 'error', replies, command: command.join(' ')}
+  return {purpose, kind: 'arp', from, target, outcome: replies.length > 0 ? 'reply' : output.exitCode === 1 || output.exitCode === 0 ? 'no-reply' : 'error', replies, command: shellLine(command)}
 }
 
 interface ArpTarget {

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {parentNames} from '../model/host-model.js'
 import {persistenceCommands, persistenceFor, shimSpecOf} from '../model/persistence.js'
 
@@ -11,7 +12,7 @@ export const bootOrder: Rule = {
       model.shimsOn(parent).map((shim): Finding => {
         const subject = {interface: shim.name}
         const places = config.mentions[shim.name] ?? []
-        const evidence = {facts: {configuredIn: places, networkd: config.networkd[shim.name]}, commands: [`grep -rl ${shim.name} /etc/network /etc/netplan /etc/systemd /etc/NetworkManager`]}
+        const evidence = {facts: {configuredIn: places, networkd: config.networkd[shim.name]}, commands: [sh`grep -rlF -e ${shim.name} /etc/network /etc/netplan /etc/systemd /etc/NetworkManager`]}
         if (places.length > 0) return {outcome: 'pass', subject, message: `Shim ${shim.name} is configured in ${places.join(', ')}, so it comes back after a reboot.`, evidence}
         const warning: Finding = {
           outcome: 'warn',
@@ -22,6 +23,7 @@ export const bootOrder: Rule = {
         const spec = shimSpecOf(model, shim.name)
         if (!spec) return warning
         const persistence = persistenceFor(model, spec)
+        if (persistence.refused) return {...warning, message: `${warning.message} It cannot be made persistent for you: ${persistence.refused}.`}
         return {...warning, fix: {summary: `Make ${shim.name} persistent (${persistence.reason}): \`macvlan fix --persist\` writes these files.`, commands: persistenceCommands(persistence), shim: spec}}
       }),
     )

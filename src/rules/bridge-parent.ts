@@ -1,5 +1,5 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {onEachParent} from './common.js'
 
 export const bridgeParent: Rule = {
@@ -7,7 +7,7 @@ export const bridgeParent: Rule = {
   evaluate: ({model}) =>
     onEachParent(model, (l2, parent) => {
       const subject = {network: l2.network.name, interface: parent.name}
-      const evidence = {facts: {parent: parent.name, kind: parent.kind ?? 'physical'}, commands: [`ip -d link show dev ${parent.name}`, 'bridge link show']}
+      const evidence = {facts: {parent: parent.name, kind: parent.kind ?? 'physical'}, commands: [sh`ip -d link show dev ${parent.name}`, 'bridge link show']}
       if (parent.kind !== 'bridge') return {outcome: 'pass', subject, message: `Parent ${parent.name} is not a bridge.`, evidence}
       const ports = model.data('links').filter((link) => link.master === parent.name).map((link) => link.name)
       return {

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
 import {describe, probeFacts, recordsFor} from './probe-evidence.js'
 
@@ -36,7 +37,7 @@ export const containerRoute: Rule = {
         const device = view.addresses.find((address) => address.local === ip)?.ifname
         const onLink = view.addresses.filter((address) => address.family === 'inet' && address.scope !== 'host').map((address) => `${address.local}/${address.prefixlen}`)
         const defaults = view.routes.filter((route) => route.table === 'main' && route.dst === 'default' && !route.gateway?.includes(':'))
-        const evidence = {facts: {address: ip, device, defaultRoutes: defaults.map((route) => `via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`)}, commands: [`nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' ${container.name}) ip route`]}
+        const evidence = {facts: {address: ip, device, defaultRoutes: defaults.map((route) => `via ${route.gateway ?? '-'} dev ${route.dev ?? '-'}`)}, commands: [sh`nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' ${container.name}) ip route`]}
         const problems: Array<{problem: string; symptom: string}> = []
         if (!device) problems.push({problem: `has no interface holding its address ${ip}: its ${l2.driver} link is gone`, symptom: 'no-link'})
         else if (defaults.length === 0 && !l2.network.internal) problems.push({problem: 'has no default route: it reaches only its own subnet', symptom: 'no-default-route'})

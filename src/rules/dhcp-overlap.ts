@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {cidrContains, intervalText, overlapOf} from '../model/ip.js'
 import {notApplicable} from './common.js'
@@ -44,7 +44,7 @@ export const dhcpOverlap: Rule = {
           return shared ? [{pool, dhcp, shared}] : []
         }),
       )
-      const evidence = {facts: {allocatable: ipv4Pools(l2).map((pool) => pool.allocatable), dhcpPools: settings.dhcpRanges}, commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
+      const evidence = {facts: {allocatable: ipv4Pools(l2).map((pool) => pool.allocatable), dhcpPools: settings.dhcpRanges}, commands: [sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
       if (overlaps.length === 0) return {outcome: 'pass', subject, message: `Docker's range ${ipv4Pools(l2).map((pool) => pool.allocatable).join(', ')} stays clear of the DHCP pool ${settings.dhcpRanges.join(', ')}.`, evidence}
       const [first] = overlaps as [(typeof overlaps)[0]]
       const layout = saferLayout(model, l2, first.pool, settings.dhcpRanges)

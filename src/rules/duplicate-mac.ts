@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {parentNames, type HostModel} from '../model/host-model.js'
 
 /** The multicast bit (lowest bit of the first octet) clear: a MAC an interface may use as its own. */
@@ -51,7 +52,7 @@ export const duplicateMac: Rule = {
         evidence,
         fix: {
           summary: 'Give each container its own locally administered unicast MAC (first octet x2, x6, xA or xE), or drop --mac-address / mac_address and let Docker choose.',
-          commands: blocked.map((name) => `docker rm ${name}   # then re-create it without --mac-address, or with a unique one`),
+          commands: blocked.map((name) => sh`docker rm ${name}   # then re-create it without --mac-address, or with a unique one`),
         },
       }
     })

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {cidrContains, parseCidr} from '../model/ip.js'
 import {probeFacts, recordsFor} from './probe-evidence.js'
@@ -40,7 +40,7 @@ export const gatewayMissing: Rule = {
           const silent = arp?.outcome === 'no-reply' && !ping.some((record) => record.outcome === 'reply' || record.l2 === 'resolved')
           const evidence = {
             facts: {subnet: pool.subnet, gateway: pool.gateway, hostRouter: router, apiVersion, ...(arp ? probeFacts([arp, ...ping]) : {})},
-            commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, 'ip route show default', ...(arp ? [arp.command] : [])],
+            commands: [sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, 'ip route show default', ...(arp ? [arp.command] : [])],
           }
           const fixWith = (gateway: string) => recreateNetworkCommands(l2, model.containerNames(l2.network), {gateway})
           if (!pool.gateway) {

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {cidrContains} from '../model/ip.js'
 
 export const gatewayOutsideSubnet: Rule = {
@@ -9,7 +10,7 @@ export const gatewayOutsideSubnet: Rule = {
         .filter((pool) => pool.gateway)
         .map((pool): Finding => {
           const subject = {network: l2.network.name}
-          const evidence = {facts: {subnet: pool.subnet, gateway: pool.gateway}, commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
+          const evidence = {facts: {subnet: pool.subnet, gateway: pool.gateway}, commands: [sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
           if (cidrContains(pool.subnet, pool.gateway ?? '')) return {outcome: 'pass', subject, message: `Gateway ${pool.gateway} is inside ${pool.subnet}.`, evidence}
           return {
             outcome: 'fail',

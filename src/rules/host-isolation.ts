@@ -1,5 +1,7 @@
+import {createHash} from 'node:crypto'
+
 import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, shellLine} from '../model/commands.js'
+import {recreateNetworkCommands, sh, shellLine} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
 import type {ProbeResults} from '../probe/types.js'
@@ -33,8 +35,18 @@ export function shimPlan(model: HostModel, l2: L2Network): ShimPlan | undefined 
   return free ? {address: free, routes, reserved: false} : undefined
 }
 
-/** Interface names are at most 15 bytes. */
-export const shimName = (l2: L2Network) => `${l2.network.name.slice(0, 10)}-shim`
+/**
+ * The shim's name, which also names its unit and files: `<network>-shim` when the network's name is short and plain.
+ * Docker accepts any network name (`$(reboot)`, `;`, newlines, ESC), and interface names are at most 15 bytes, so any
+ * other name keeps at most four plain characters and gets a hash of the whole name: never a character any shell,
+ * unit or configuration file reads specially, and never one shim for two networks.
+ */
+export function shimName(l2: L2Network): string {
+  const {name} = l2.network
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,9}$/.test(name)) return `${name}-shim`
+  const plain = name.replaceAll(/[^A-Za-z0-9_-]/g, '').replace(/^[_-]+/, '').slice(0, 4) || 'net'
+  return `${plain}-${createHash('sha256').update(name).digest('hex').slice(0, 5)}-shim`
+}
 
 /** The shim as runtime actions: deleting the link undoes all of them (its address and routes go with it). */
 function shimActions(plan: ShimPlan, shim: string, parent: string): FixAction[] {
@@ -87,7 +99,7 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
   const paths = addresses.map(({container, ip}) => ({container, ip, route: model.routeTo(ip)}))
   const isolated = paths.filter(({route}) => route?.dev === l2.parent)
   const facts = {parent: l2.parent, shims: [...shims], paths: paths.map(({container, ip, route}) => ({container, ip, via: route?.dev ?? 'no route'}))}
-  const commands = [`ip route get ${isolated[0]?.ip ?? paths[0]?.ip}`, `ip -d link show type macvlan`]
+  const commands = [sh`ip route get ${isolated[0]?.ip ?? paths[0]?.ip ?? ''}`, 'ip -d link show type macvlan']
   if (isolated.length === 0) {
     const viaShim = paths.every(({route}) => route?.dev && shims.has(route.dev))
     return {

@@ -1,5 +1,6 @@
 import {ADDRESSES_FACT} from '../engine/causal.js'
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {bareAddress, highestFreeAddress} from '../model/ip.js'
@@ -61,7 +62,7 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
   }
   const evidence = {
     facts: {addresses: [...mine], conflicts: [...conflicts.values()], [ADDRESSES_FACT]: [...conflicts.keys()], ...(answered.length > 0 ? probeFacts(answered) : {})},
-    commands: [`docker network inspect ${l2.network.name}`, `ip -br addr show`, `ip neigh show dev ${parent}`, ...new Set(answered.map((record) => record.command))],
+    commands: [sh`docker network inspect ${l2.network.name}`, 'ip -br addr show', sh`ip neigh show dev ${parent}`, ...new Set(answered.map((record) => record.command))],
   }
   if (conflicts.size === 0) {
     const message = answered.length > 0 ? `Proven: each of the ${answered.length} addresses Docker owns here answered ARP from one MAC at most.` : 'No address of this network is claimed twice as far as the host can see (the ARP probe checks the LAN).'
@@ -87,7 +88,7 @@ function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, O
     const free = highestFreeAddress(pool.allocatable, taken, !pool.ipRange)
     if (!free) return []
     taken.add(free)
-    return [`docker network disconnect ${l2.network.name} ${container.name}`, `docker network connect --ip ${free} ${l2.network.name} ${container.name}`]
+    return [sh`docker network disconnect ${l2.network.name} ${container.name}`, sh`docker network connect --ip ${free} ${l2.network.name} ${container.name}`]
   })
 }
 

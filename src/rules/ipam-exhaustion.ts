@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {addressCount, bareAddress, cidrContains, parseCidr} from '../model/ip.js'
 
@@ -17,7 +18,7 @@ export const ipamExhaustion: Rule = {
         const size = Number(addressCount(pool.allocatable)) - unavailable.size
         const used = model.endpointsOf(l2.network).filter(({endpoint}) => endpoint.ipv4 && inRange(bareAddress(endpoint.ipv4))).length
         const free = size - used
-        const evidence = {facts: {range: pool.allocatable, usable: size, used, free}, commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}} {{len .Containers}}'`]}
+        const evidence = {facts: {range: pool.allocatable, usable: size, used, free}, commands: [sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}} {{len .Containers}}'`]}
         if (free > Math.max(2, size / 10)) return {outcome: 'pass', subject, message: `${free} of ${size} addresses in ${pool.allocatable} are free.`, evidence}
         return {
           outcome: free <= 0 ? 'fail' : 'warn',
@@ -26,7 +27,7 @@ export const ipamExhaustion: Rule = {
           evidence,
           fix: {
             summary: 'Recreate the network with a larger --ip-range (outside the DHCP pool), or remove containers on it that you no longer need.',
-            commands: [`docker ps --all --filter network=${l2.network.name} --format '{{.Names}} {{.Status}}'`],
+            commands: [sh`docker ps --all --filter network=${l2.network.name} --format '{{.Names}} {{.Status}}'`],
           },
         }
       }),

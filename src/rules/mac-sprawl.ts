@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {parentNames, type HostModel} from '../model/host-model.js'
 import {isUnicastMac} from './duplicate-mac.js'
 
@@ -34,7 +35,7 @@ export const macSprawl: Rule = {
       const subject = {interface: parent}
       const evidence = {
         facts: {parent, extraMacs: total.size, containerEndpoints: containers, hostMacvlans, threshold: settings.macSprawlThreshold, promiscuity: link?.promiscuity ?? 0},
-        commands: [`bridge fdb show dev ${parent} | grep self`, `ip -d link show dev ${parent}`],
+        commands: [sh`bridge fdb show dev ${parent} | grep self`, sh`ip -d link show dev ${parent}`],
       }
       const promiscNote = promiscuous ? ` ${parent} is in promiscuous mode (a NIC without a unicast filter, a full filter, or a packet capture): it processes every frame on the wire.` : ''
       const count = `${total.size} MAC${total.size === 1 ? '' : 's'}`
@@ -48,7 +49,7 @@ export const macSprawl: Rule = {
         evidence,
         fix: {
           summary: `Use an ipvlan L2 network (one MAC for all containers), spread the containers over several parents, or raise the switch port's MAC limit. --mac-threshold changes the limit this check uses.`,
-          commands: [`ip -d link show type macvlan | grep -c "link ${parent}"`],
+          commands: [sh`ip -d link show type macvlan | grep -c ${`link ${parent}`}`],
         },
       }
     })

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 
 /** What each mode does to traffic between two macvlans on the same parent. */
 const MODES: Record<string, string> = {
@@ -16,7 +16,7 @@ export const macvlanMode: Rule = {
     model.macvlanNetworks().map((l2): Finding => {
       const subject = {network: l2.network.name, interface: l2.parent}
       const containers = model.containerNames(l2.network)
-      const evidence = {facts: {mode: l2.mode, containers}, commands: [`docker network inspect ${l2.network.name} --format '{{.Options.macvlan_mode}}'`]}
+      const evidence = {facts: {mode: l2.mode, containers}, commands: [sh`docker network inspect ${l2.network.name} --format '{{.Options.macvlan_mode}}'`]}
       const effect = MODES[l2.mode] ?? 'this mode is not one Docker accepts'
       if (l2.mode === 'bridge' || containers.length < 2) return {outcome: 'pass', subject, message: `Mode ${l2.mode}: ${effect}.`, evidence}
       return {

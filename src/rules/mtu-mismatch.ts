@@ -1,4 +1,5 @@
 import type {Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {onEachParent} from './common.js'
 
 const MTU_OPTION = 'com.docker.network.driver.mtu'
@@ -16,14 +17,14 @@ export const mtuMismatch: Rule = {
       })
       const shims = model.hostMacvlansOn(parent.name).map((link) => ({who: `host macvlan ${link.name}`, mtu: link.mtu}))
       const tooBig = [...children, ...shims].filter((child) => child.mtu > parent.mtu)
-      const evidence = {facts: {parentMtu: parent.mtu, requested, children: [...children, ...shims]}, commands: [`ip link show dev ${parent.name}`, `docker network inspect ${l2.network.name} --format '{{index .Options "${MTU_OPTION}"}}'`]}
+      const evidence = {facts: {parentMtu: parent.mtu, requested, children: [...children, ...shims]}, commands: [sh`ip link show dev ${parent.name}`, sh`docker network inspect ${l2.network.name} --format ${`{{index .Options "${MTU_OPTION}"}}`}`]}
       if (tooBig.length > 0) {
         return {
           outcome: 'fail',
           subject,
           message: `${tooBig.map((child) => `${child.who} has MTU ${child.mtu}`).join(', ')}, above the parent's ${parent.mtu}: large packets are dropped, so small requests work and big transfers hang.`,
           evidence,
-          fix: {summary: `Lower them to ${parent.mtu} (or raise ${parent.name}'s MTU if the whole LAN supports it).`, commands: tooBig.filter((child) => child.who.startsWith('host')).map((child) => `ip link set ${child.who.replace('host macvlan ', '')} mtu ${parent.mtu}`)},
+          fix: {summary: `Lower them to ${parent.mtu} (or raise ${parent.name}'s MTU if the whole LAN supports it).`, commands: tooBig.filter((child) => child.who.startsWith('host')).map((child) => sh`ip link set ${child.who.replace('host macvlan ', '')} mtu ${parent.mtu}`)},
         }
       }
       if (requested !== undefined && requested !== parent.mtu) {

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {ipv4Text} from '../model/ip.js'
 import {lanOccupants, saferLayout} from './addressing.js'
@@ -14,7 +14,7 @@ export const noIpRange: Rule = {
       const shared = unranged.map((pool) => ({pool, occupants: lanOccupants(model, l2, pool.subnet, settings.dhcpRanges)})).filter(({occupants}) => occupants.length > 0)
       const evidence = {
         facts: {pools: ipv4Pools(l2).map((pool) => ({subnet: pool.subnet, ipRange: pool.ipRange})), lanOccupants: shared.flatMap(({occupants}) => occupants.map((o) => `${o.what}: ${ipv4Text(o.interval.first)}`))},
-        commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, `ip neigh show dev ${parent.name}`],
+        commands: [sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, sh`ip neigh show dev ${parent.name}`],
       }
       if (shared.length === 0) {
         const message = unranged.length === 0 ? `Docker allocates only from ${ipv4Pools(l2).map((pool) => pool.ipRange).join(', ')}.` : 'No other device on the subnet is known to the host.'

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import type {Link} from '../snapshot/types.js'
 import type {ProbeResults} from '../probe/types.js'
@@ -15,7 +16,7 @@ function downReason(link: Link): string | undefined {
 
 function judge(model: HostModel, l2: L2Network, parent: Link, probes: ProbeResults | undefined): Finding {
   const subject = {network: l2.network.name, interface: parent.name}
-  const commands = [`ip -d link show dev ${parent.name}`, `cat /sys/class/net/${parent.name}/carrier`]
+  const commands = [sh`ip -d link show dev ${parent.name}`, sh`cat /sys/class/net/${parent.name}/carrier`]
   const facts = {parent: parent.name, flags: parent.flags, operstate: parent.operstate}
   const reason = downReason(parent)
   if (!reason) return {outcome: 'pass', subject, message: `Parent ${parent.name} is up with carrier.`, evidence: {facts, commands}}
@@ -35,10 +36,10 @@ function judge(model: HostModel, l2: L2Network, parent: Link, probes: ProbeResul
     fix: adminDown
       ? {
           summary: `Bring ${culprit.name} up, then make it start at boot in your network manager.`,
-          commands: [`ip link set ${culprit.name} up`],
+          commands: [sh`ip link set ${culprit.name} up`],
           actions: [{run: ['ip', 'link', 'set', culprit.name, 'up'], undo: ['ip', 'link', 'set', culprit.name, 'down']}],
         }
-      : {summary: `${culprit.name} has no carrier: check the cable, the switch port (or the veth/VM peer) and the link partner.`, commands: [`ip -s link show dev ${culprit.name}`, `ethtool ${culprit.name}`]},
+      : {summary: `${culprit.name} has no carrier: check the cable, the switch port (or the veth/VM peer) and the link partner.`, commands: [sh`ip -s link show dev ${culprit.name}`, sh`ethtool ${culprit.name}`]},
   }
 }
 

@@ -1,5 +1,5 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {onEachParent} from './common.js'
 
 export const parentEnslaved: Rule = {
@@ -9,7 +9,7 @@ export const parentEnslaved: Rule = {
       const sysfs = model.sysfs(parent.name)
       const role = parent.slaveKind ?? (sysfs?.bondSlave ? 'bond' : sysfs?.bridgePort ? 'bridge' : undefined)
       const subject = {network: l2.network.name, interface: parent.name}
-      const evidence = {facts: {parent: parent.name, master: parent.master, slaveKind: role}, commands: [`ip -d link show dev ${parent.name}`]}
+      const evidence = {facts: {parent: parent.name, master: parent.master, slaveKind: role}, commands: [sh`ip -d link show dev ${parent.name}`]}
       if (!role && !parent.master) return {outcome: 'pass', subject, message: `Parent ${parent.name} is not a port of a bridge or bond.`, evidence}
       const master = parent.master ?? 'its master'
       return {
@@ -19,7 +19,7 @@ export const parentEnslaved: Rule = {
         evidence,
         fix: {
           summary: `Use ${master} itself as the parent (for a bond), or the bridge's uplink design that frees ${parent.name}; recreate the network on it.`,
-          commands: parent.master ? recreateNetworkCommands(l2, model.containerNames(l2.network), {parent: parent.master}) : [`ip -d link show dev ${parent.name}`],
+          commands: parent.master ? recreateNetworkCommands(l2, model.containerNames(l2.network), {parent: parent.master}) : [sh`ip -d link show dev ${parent.name}`],
         },
       }
     }),

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {noParent} from './common.js'
 
@@ -17,7 +17,7 @@ function judge(model: HostModel, l2: L2Network): Finding {
   if (!l2.parent) return noParent(subject)
   const parent = model.link(l2.parent)
   const containers = model.containerNames(l2.network)
-  const commands = [`ip -d link show dev ${l2.parent}`, `docker network inspect ${l2.network.name} --format '{{.Options.parent}}'`]
+  const commands = [sh`ip -d link show dev ${l2.parent}`, sh`docker network inspect ${l2.network.name} --format '{{.Options.parent}}'`]
   if (parent) {
     return {outcome: 'pass', subject, message: `Parent ${l2.parent} exists (ifindex ${parent.ifindex}).`, evidence: {facts: {parent: l2.parent, ifindex: parent.ifindex}, commands}}
   }
@@ -35,7 +35,7 @@ function judge(model: HostModel, l2: L2Network): Finding {
       fix: baseExists
         ? {
             summary: `Recreate ${l2.parent} (or restart Docker, which recreates VLAN links it made itself).`,
-            commands: ['modprobe 8021q', `ip link add link ${vlan.base} name ${l2.parent} type vlan id ${vlan.vid}`, `ip link set ${l2.parent} up`],
+            commands: ['modprobe 8021q', sh`ip link add link ${vlan.base} name ${l2.parent} type vlan id ${vlan.vid}`, sh`ip link set ${l2.parent} up`],
           }
         : {summary: `Find the NIC that replaced ${vlan.base} (ip -br link), then recreate the network on <nic>.${vlan.vid}.`, commands: ['ip -br link']},
     }

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {bareAddress} from '../model/ip.js'
 
 export const portsIgnored: Rule = {
@@ -8,7 +9,7 @@ export const portsIgnored: Rule = {
       model.endpointsOf(l2.network).map(({container, endpoint}): Finding => {
         const subject = {network: l2.network.name, container: container.name}
         const published = container.publishedPorts.map((port) => `${port.hostPort ?? '?'}->${port.containerPort}`)
-        const evidence = {facts: {publishedPorts: published}, commands: [`docker port ${container.name}`, `docker inspect ${container.name} --format '{{json .HostConfig.PortBindings}}'`]}
+        const evidence = {facts: {publishedPorts: published}, commands: [sh`docker port ${container.name}`, sh`docker inspect ${container.name} --format '{{json .HostConfig.PortBindings}}'`]}
         if (published.length === 0) return {outcome: 'pass', subject, message: `${container.name} publishes no ports.`, evidence}
         const address = endpoint.ipv4 ? bareAddress(endpoint.ipv4) : `${container.name}'s address`
         return {

@@ -1,5 +1,5 @@
 import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
 import {shimSpecOf, type ShimSpec} from '../model/persistence.js'
@@ -21,13 +21,13 @@ function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
   const problems: Problem[] = []
   const plan = shimPlan(model, l2)
   const routes = plan?.routes ?? []
-  if (!shim.flags.includes('UP')) problems.push({problem: 'is down', fix: [`ip link set ${shim.name} up`], actions: [{run: ['ip', 'link', 'set', shim.name, 'up'], undo: ['ip', 'link', 'set', shim.name, 'down']}]})
-  if (shim.mode !== 'bridge') problems.push({problem: `is in ${shim.mode ?? 'unknown'} mode, and only bridge mode passes frames to sibling macvlans`, fix: [`ip link del ${shim.name}`, `ip link add ${shim.name} link ${shim.parent} type macvlan mode bridge`]})
+  if (!shim.flags.includes('UP')) problems.push({problem: 'is down', fix: [sh`ip link set ${shim.name} up`], actions: [{run: ['ip', 'link', 'set', shim.name, 'up'], undo: ['ip', 'link', 'set', shim.name, 'down']}]})
+  if (shim.mode !== 'bridge') problems.push({problem: `is in ${shim.mode ?? 'unknown'} mode, and only bridge mode passes frames to sibling macvlans`, fix: [sh`ip link del ${shim.name}`, sh`ip link add ${shim.name} link ${shim.parent ?? ''} type macvlan mode bridge`]})
   const addresses = model.addressesOf(shim.name)
   if (addresses.length === 0 && plan) {
     problems.push({
       problem: 'has no IPv4 address',
-      fix: [`ip addr add ${plan.address}/32 dev ${shim.name}`],
+      fix: [sh`ip addr add ${plan.address}/32 dev ${shim.name}`],
       actions: [{run: ['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim.name], undo: ['ip', 'addr', 'del', `${plan.address}/32`, 'dev', shim.name]}],
       adds: {addresses: [`${plan.address}/32`]},
     })
@@ -38,7 +38,7 @@ function problemsOf(model: HostModel, l2: L2Network, shim: Link): Problem[] {
     const needed = routes.filter((route) => missed.some((ip) => cidrContains(route, ip)))
     problems.push({
       problem: `is not the route to ${missed.join(', ')}`,
-      fix: needed.map((route) => `ip route add ${route} dev ${shim.name}`),
+      fix: needed.map((route) => sh`ip route add ${route} dev ${shim.name}`),
       actions: needed.map((route) => ({run: ['ip', 'route', 'add', route, 'dev', shim.name], undo: ['ip', 'route', 'del', route, 'dev', shim.name]})),
       adds: {routes: needed},
     })
@@ -76,7 +76,7 @@ function judge(model: HostModel, l2: L2Network): Finding[] {
     const shimSubject = {network: l2.network.name, interface: shim.name}
     const evidence = {
       facts: {shim: shim.name, parent: shim.parent, mode: shim.mode, flags: shim.flags, addresses: model.addressesOf(shim.name).map((a) => `${a.local}/${a.prefixlen}`), routes: model.data('routes').filter((route) => route.dev === shim.name && route.table === 'main').map((route) => route.dst)},
-      commands: [`ip -d addr show dev ${shim.name}`, `ip route show dev ${shim.name}`],
+      commands: [sh`ip -d addr show dev ${shim.name}`, sh`ip route show dev ${shim.name}`],
     }
     if (problems.length === 0) return {outcome: 'pass', subject: shimSubject, message: `Shim ${shim.name} is up, in bridge mode, addressed and routed.`, evidence}
     return {

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {canonicalCidr, cidrContains, cidrsOverlap} from '../model/ip.js'
 import {onEachParent} from './common.js'
@@ -11,7 +11,7 @@ export const subnetMismatch: Rule = {
       const subject = {network: l2.network.name, interface: parent.name}
       const lans = model.addressesOf(parent.name).map((address) => canonicalCidr(`${address.local}/${address.prefixlen}`) ?? '')
       const pools = ipv4Pools(l2)
-      const evidence = {facts: {subnets: pools.map((pool) => pool.subnet), parentSubnets: lans}, commands: [`ip -4 addr show dev ${parent.name}`, `docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
+      const evidence = {facts: {subnets: pools.map((pool) => pool.subnet), parentSubnets: lans}, commands: [sh`ip -4 addr show dev ${parent.name}`, sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`]}
       const problems: string[] = []
       const symptoms = new Set<string>()
       let corrected: string | undefined

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 
 export const swarmScope: Rule = {
   meta: {id: 'swarm-scope', code: 'MVD025', title: 'Swarm macvlan networks have their config on this node', severity: 'fail', requires: ['networks']},
@@ -9,7 +10,7 @@ export const swarmScope: Rule = {
       .map((network): Finding => {
         const subject = {network: network.name}
         const template = networks.find((candidate) => candidate.configOnly && (candidate.name === network.configFrom || candidate.id === network.configFrom))
-        const evidence = {facts: {scope: network.scope, configFrom: network.configFrom, template: template?.name}, commands: [`docker network inspect ${network.name} --format '{{.Scope}} {{.ConfigFrom.Network}}'`, 'docker network ls --filter scope=local']}
+        const evidence = {facts: {scope: network.scope, configFrom: network.configFrom, template: template?.name}, commands: [sh`docker network inspect ${network.name} --format '{{.Scope}} {{.ConfigFrom.Network}}'`, 'docker network ls --filter scope=local']}
         if (!network.configFrom || !template) {
           return {
             outcome: 'fail',
@@ -18,7 +19,7 @@ export const swarmScope: Rule = {
             evidence,
             fix: {
               summary: `Create the config-only network on this node with this node's parent and a range no other node uses.`,
-              commands: [`docker network create --config-only -o parent=<nic> --subnet=<subnet> --gateway=<gateway> --ip-range=<range-unique-to-this-node> ${network.configFrom ?? `${network.name}-config`}`],
+              commands: [sh`docker network create --config-only -o parent=<nic> --subnet=<subnet> --gateway=<gateway> --ip-range=<range-unique-to-this-node> ${network.configFrom ?? `${network.name}-config`}`],
             },
           }
         }

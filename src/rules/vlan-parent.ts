@@ -1,4 +1,5 @@
 import type {Rule} from '../engine/types.js'
+import {sh} from '../model/commands.js'
 import {onEachParent} from './common.js'
 
 const VLAN_NAME = /^(?<base>[^.]+)\.(?<vid>\d+)$/
@@ -12,7 +13,7 @@ export const vlanParent: Rule = {
         const subject = {network: l2.network.name, interface: parent.name}
         const {base, vid} = VLAN_NAME.exec(parent.name)?.groups ?? {}
         const facts = {parent: parent.name, kind: parent.kind, vlanId: parent.vlanId, lower: parent.parent}
-        const evidence = {facts, commands: [`ip -d link show dev ${parent.name}`]}
+        const evidence = {facts, commands: [sh`ip -d link show dev ${parent.name}`]}
         const problem =
           parent.kind !== 'vlan'
             ? `is named like a VLAN sub-interface but is ${parent.kind ? `a ${parent.kind} link` : 'not a VLAN link'}: frames leave untagged`
@@ -25,7 +26,7 @@ export const vlanParent: Rule = {
           return {
             outcome: 'pass',
             subject,
-            message: `Parent ${parent.name} is VLAN ${vid} on ${base}. The switch port must carry VLAN ${vid} tagged; if Docker created ${parent.name}, \`docker network rm ${l2.network.name}\` deletes it.`,
+            message: `Parent ${parent.name} is VLAN ${vid} on ${base}. The switch port must carry VLAN ${vid} tagged; if Docker created ${parent.name}, \`${sh`docker network rm ${l2.network.name}`}\` deletes it.`,
             evidence,
           }
         }
@@ -34,7 +35,7 @@ export const vlanParent: Rule = {
           subject,
           message: `Parent ${parent.name} ${problem}.`,
           evidence,
-          fix: {summary: `Recreate ${parent.name} as VLAN ${vid} on ${base}.`, commands: [`ip link del ${parent.name}`, `ip link add link ${base} name ${parent.name} type vlan id ${vid}`, `ip link set ${parent.name} up`]},
+          fix: {summary: `Recreate ${parent.name} as VLAN ${vid} on ${base}.`, commands: [sh`ip link del ${parent.name}`, sh`ip link add link ${base ?? ''} name ${parent.name} type vlan id ${vid ?? ''}`, sh`ip link set ${parent.name} up`]},
         }
       },
       model.l2Networks().filter((l2) => l2.parent && VLAN_NAME.test(l2.parent)),

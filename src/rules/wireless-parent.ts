@@ -1,5 +1,5 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {onEachParent} from './common.js'
 
 export const wirelessParent: Rule = {
@@ -7,7 +7,7 @@ export const wirelessParent: Rule = {
   evaluate: ({model}) =>
     onEachParent(model, (l2, parent) => {
       const subject = {network: l2.network.name, interface: parent.name}
-      const evidence = {facts: {parent: parent.name, wireless: model.sysfs(parent.name)?.wireless ?? false}, commands: [`ls -d /sys/class/net/${parent.name}/wireless /sys/class/net/${parent.name}/phy80211`]}
+      const evidence = {facts: {parent: parent.name, wireless: model.sysfs(parent.name)?.wireless ?? false}, commands: [sh`ls -d /sys/class/net/${parent.name}/wireless /sys/class/net/${parent.name}/phy80211`]}
       if (!evidence.facts.wireless) return {outcome: 'pass', subject, message: `Parent ${parent.name} is not a wireless interface.`, evidence}
       return {
         outcome: 'fail',

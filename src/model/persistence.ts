@@ -2,6 +2,7 @@
  * How to make a shim survive a reboot, in the words of the network manager that owns its parent: files to write and
  * the command that activates them. Pure: `macvlan fix` prints these, and writes the files with --persist.
  */
+import {createHash} from 'node:crypto'
 import {basename} from 'node:path'
 
 import {sh, shellLine, shellWord} from './commands.js'
@@ -27,6 +28,18 @@ export interface Persistence {
   activate: string[]
   /** Why nothing can be written for this shim (then `files` and `activate` are empty): a name no file format here reads as itself. */
   refused?: string
+}
+
+/**
+ * The shim's name, which also names its unit and files: `<network>-shim` when the network's name is short and plain.
+ * Docker accepts any network name (`$(reboot)`, `;`, newlines, ESC), and interface names are at most 15 bytes, so any
+ * other name keeps at most four plain characters and gets a hash of the whole name: never a character any shell,
+ * unit or configuration file reads specially, and never one shim for two networks.
+ */
+export function shimNameFor(name: string): string {
+  if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,9}$/.test(name)) return `${name}-shim`
+  const plain = name.replaceAll(/[^A-Za-z0-9_-]/g, '').replace(/^[_-]+/, '').slice(0, 4) || 'net'
+  return `${plain}-${createHash('sha256').update(name).digest('hex').slice(0, 5)}-shim`
 }
 
 /** NetworkManager's macvlan.mode numbers. */

@@ -1,8 +1,7 @@
-import {createHash} from 'node:crypto'
-
 import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
 import {recreateNetworkCommands, sh, shellLine} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
+import {shimNameFor} from '../model/persistence.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
 import type {ProbeResults} from '../probe/types.js'
 import {noParent, notApplicable} from './common.js'
@@ -35,18 +34,8 @@ export function shimPlan(model: HostModel, l2: L2Network): ShimPlan | undefined 
   return free ? {address: free, routes, reserved: false} : undefined
 }
 
-/**
- * The shim's name, which also names its unit and files: `<network>-shim` when the network's name is short and plain.
- * Docker accepts any network name (`$(reboot)`, `;`, newlines, ESC), and interface names are at most 15 bytes, so any
- * other name keeps at most four plain characters and gets a hash of the whole name: never a character any shell,
- * unit or configuration file reads specially, and never one shim for two networks.
- */
-export function shimName(l2: L2Network): string {
-  const {name} = l2.network
-  if (/^[A-Za-z0-9][A-Za-z0-9_-]{0,9}$/.test(name)) return `${name}-shim`
-  const plain = name.replaceAll(/[^A-Za-z0-9_-]/g, '').replace(/^[_-]+/, '').slice(0, 4) || 'net'
-  return `${plain}-${createHash('sha256').update(name).digest('hex').slice(0, 5)}-shim`
-}
+/** The shim that gives the host a path to `l2`'s containers is named after the network. */
+export const shimName = (l2: L2Network) => shimNameFor(l2.network.name)
 
 /** The shim as runtime actions: deleting the link undoes all of them (its address and routes go with it). */
 function shimActions(plan: ShimPlan, shim: string, parent: string): FixAction[] {

@@ -23,6 +23,7 @@ import type {RuleSettings, Subject} from '../engine/types.js'
 import type {AddressProof} from '../fix/plan.js'
 import {namedLikeShim} from '../model/host-model.js'
 import {intervalOf, ipv4Text, ipv4Value, ipv6Text, ipv6Value} from '../model/ip.js'
+import {shimNameFor} from '../model/persistence.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import type {Address, CollectError, ContainerView, DockerContainer, DockerNetwork, Link, NetConfig, Neighbour, Route, Slice, Snapshot} from './types.js'
 
@@ -279,11 +280,12 @@ export class Redaction {
 
   readonly networkName = (name: string): string => {
     const token = this.token('net', name)
-    if (!this.networkWords.has(name)) {
-      this.networkWords.set(name, token)
-      // A shim named after a long network keeps 10 characters of it (see shimName); so does its token.
-      if (name.length > 10 && !this.networkWords.has(name.slice(0, 10))) this.networkWords.set(name.slice(0, 10), token)
-      this.networkSegments = Math.max(this.networkSegments, name.split(/[^A-Za-z0-9]/).length)
+    // A shim embeds its network's name, the stem derived from it (see shimNameFor), or, named by an older version,
+    // its first 10 characters: each gets the network's token.
+    for (const word of new Set([name, shimNameFor(name).replace(/-shim$/, ''), ...(name.length > 10 ? [name.slice(0, 10)] : [])])) {
+      if (this.networkWords.has(word)) continue
+      this.networkWords.set(word, token)
+      this.networkSegments = Math.max(this.networkSegments, word.split(/[^A-Za-z0-9]/).length)
     }
     return this.word(name, token)
   }

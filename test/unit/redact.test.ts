@@ -9,6 +9,7 @@ import {buildReport} from '../../src/engine/report.js'
 import {exitCodeFor} from '../../src/engine/status.js'
 import {DEFAULT_SETTINGS, type CheckResult, type Subject} from '../../src/engine/types.js'
 import {parseCidr} from '../../src/model/ip.js'
+import {shimNameFor} from '../../src/model/persistence.js'
 import {redactDiagnosis, redactSnapshot, runDoctor, type DoctorOptions} from '../../src/pipeline.js'
 import {render} from '../../src/render/index.js'
 import {RULES} from '../../src/rules/index.js'
@@ -206,6 +207,8 @@ describe('names map consistently', () => {
     for (const l2 of l2NetworksOf(sliceData(redacted.networks) ?? [])) expect(links).toContain(shimName(l2))
     expect(links).toContain('eth0')
     expect(links.join(' ')).not.toMatch(/lan|homelab/)
+    // The name this version gives the shim of a long network: four of its characters and a hash of it.
+    expect(redaction.ifname(shimNameFor('homelab-network'))).toBe(redaction.ifname('homelab-ne-shim'))
     expect(judged(evaluateRules(RULES, redacted))).toEqual(judged(evaluateRules(RULES, original), (subject) => redaction.subject(subject)))
   })
 

@@ -42,10 +42,9 @@ export async function collectAddresses(ip: HostIp) {
   return parseAddresses((await ip)['addr show'])
 }
 
-/** IPv4 from the batch, IPv6 on its own: a batch line cannot choose the family. */
-export async function collectRoutes(ip: HostIp, options: RunOptions) {
-  const [v4, v6] = await Promise.all([ip, runJson('ip', ['-j', '-6', 'route', 'show', 'table', 'all'], options)])
-  return [...parseRoutes(v4['route show table all']), ...parseRoutes(v6)]
+/** Both families: `route show table all` names no table, so `ip` dumps IPv4 and IPv6 routes alike. */
+export async function collectRoutes(ip: HostIp) {
+  return parseRoutes((await ip)['route show table all'])
 }
 
 export async function collectNeighbours(ip: HostIp) {

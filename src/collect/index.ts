@@ -41,7 +41,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     toSlice(() => collectHost(run)),
     linksSlice,
     toSlice(() => collectAddresses(ip)),
-    toSlice(() => collectRoutes(ip, run)),
+    toSlice(() => collectRoutes(ip)),
     toSlice(() => collectNeighbours(ip)),
     toSlice(() => collectFdb(run)),
     toSlice(() => collectBridgePorts(run)),

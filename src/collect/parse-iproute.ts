@@ -54,7 +54,7 @@ export function parseAddresses(raw: unknown): Address[] {
   )
 }
 
-/** `ip -j route show table all` (and `ip -j -6 route …`). Routes without a `table` field are in `main`. */
+/** `ip -j route show table all`: IPv4 and IPv6. Routes without a `table` field are in `main`. */
 export function parseRoutes(raw: unknown): Route[] {
   return records(raw, 'ip route').map((item) =>
     withoutUndefined<Route>({

@@ -21,6 +21,15 @@ describeOnEngines('lab: healthy host', (engine) => {
     expect(views).toHaveLength(2)
     for (const view of views) expect(view.data?.links).toContainEqual(expect.objectContaining({name: 'eth0', kind: 'macvlan'}))
   })
+
+  it('collects each of the host\'s routes once, IPv4 and IPv6 alike', async () => {
+    const routes = JSON.parse((await lab().macvlan(['collect', '-o', '-'])).stdout).routes.data as Array<Record<string, unknown>>
+    // A route is the same route whatever detail (scope, protocol) one listing adds.
+    const keys = routes.map(({table, type, dst, dev, metric}) => [table, type, dst, dev, metric].join(' '))
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([])
+    expect(keys).toContain('main unicast fe80::/64 lan-shim 256')
+    expect(keys).toContain('main unicast 192.168.77.192/27 lan-shim ')
+  })
 })
 
 describeOnEngines('lab: host isolation', (engine) => {

@@ -1,12 +1,26 @@
-/** `npm run fixtures:capture [NAME…]`: rebuilds fixtures/snapshots/*.json from the lab scenarios, with the real CLI. */
+/**
+ * `npm run fixtures:capture [NAME…]`: rebuilds fixtures/snapshots/*.json from the lab scenarios, with the real CLI, on
+ * every lab engine: NAME.json on the default engine, NAME.docker-26.1.json on the others.
+ */
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 
+import {DEFAULT_ENGINE, ENGINES, labEngines, type EngineName} from './engines.js'
 import {Lab} from './lab.js'
 import {SCENARIOS, type ScenarioName} from './scenarios.js'
 
+/** A fixture's name on `engine`: the default engine's keeps the scenario's name. */
+function fixtureName(scenario: string, engine: EngineName): string {
+  return engine === DEFAULT_ENGINE ? scenario : `${scenario}.${ENGINES[engine].name}`
+}
+
+/** What every lab-made fixture says about how it was made, the engine's exact version included. */
+function fixtureOrigin(scenario: string, description: string, engine: EngineName, serverVersion: string): string {
+  const {name, debian} = ENGINES[engine]
+  return `lab scenario "${scenario}" on ${name} (Docker Engine ${serverVersion}, ${debian}'s docker.io): ${description}. Captured by \`npm run fixtures:capture ${scenario}\` (dockerd in a network namespace, LAN namespace with bridge and dnsmasq).`
+}
+
 /** The raw command output behind the healthy snapshot, so the parsers are tested on what the tools really print. */
-async function captureRaw(lab: Lab): Promise<void> {
-  const dir = 'fixtures/raw/healthy'
+async function captureRaw(lab: Lab, dir: string): Promise<void> {
   mkdirSync(dir, {recursive: true})
   const save = (file: string, text: string) => writeFileSync(`${dir}/${file}`, `${JSON.stringify(JSON.parse(text), null, 2)}\n`)
   const host = async (args: string[]) => (await lab.host(args)).stdout
@@ -23,22 +37,33 @@ async function captureRaw(lab: Lab): Promise<void> {
   console.log(`captured ${dir}`)
 }
 
-const wanted = process.argv.slice(2)
-const names = (wanted.length > 0 ? wanted : Object.keys(SCENARIOS)) as ScenarioName[]
-for (const name of names) {
-  const scenario = SCENARIOS[name]
-  const lab = await Lab.up()
+async function capture(scenario: ScenarioName, engine: EngineName): Promise<void> {
+  const lab = await Lab.up({engine})
   try {
-    await scenario.build(lab)
+    await SCENARIOS[scenario].build(lab)
+    const name = fixtureName(scenario, engine)
     const out = `fixtures/snapshots/${name}.json`
     const result = await lab.macvlan(['collect', '-o', out])
     if (result.exitCode !== 0) throw new Error(`collect failed for ${name}: ${result.stderr}`)
     const snapshot = JSON.parse(readFileSync(out, 'utf8'))
-    const origin = `lab scenario "${name}": ${scenario.description}. Captured by \`npm run fixtures:capture ${name}\` (dockerd 20.10 in a network namespace, LAN namespace with bridge and dnsmasq).`
+    const serverVersion = (await lab.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim()
+    const origin = fixtureOrigin(scenario, SCENARIOS[scenario].description, engine, serverVersion)
     writeFileSync(out, `${JSON.stringify({...snapshot, origin}, null, 2)}\n`)
     console.log(`captured ${out}`)
-    if (name === 'healthy') await captureRaw(lab)
+    if (scenario === 'healthy') await captureRaw(lab, `fixtures/raw/${name}`)
   } finally {
     await lab.down()
   }
 }
+
+const wanted = process.argv.slice(2)
+const scenarios = (wanted.length > 0 ? wanted : Object.keys(SCENARIOS)) as ScenarioName[]
+const unknown = scenarios.filter((name) => !(name in SCENARIOS))
+if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`)
+const jobs = labEngines().flatMap((engine) => scenarios.map((scenario) => () => capture(scenario, engine)))
+// Labs mostly wait on their daemons: three at a time keep two cores busy.
+await Promise.all(
+  Array.from({length: 3}, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) await job()
+  }),
+)

@@ -63,12 +63,6 @@ describe('docker parsers on output captured in the lab', () => {
     expect(text).not.toMatch(/PATH=|\/bin\/sleep|"Env"|"Cmd"/)
   })
 
-  it('reads the engine version, API version and that it is neither rootless nor Desktop', () => {
-    const engine = parseEngine(raw('healthy/docker-version.json'), raw('healthy/docker-info.json'))
-    expect(engine.serverVersion).toMatch(/^20\.10/)
-    expect(engine).toMatchObject({apiVersion: '1.41', os: 'linux', rootless: false, desktop: false})
-  })
-
   it('recognises rootless mode and Docker Desktop from docker info', () => {
     expect(parseEngine({}, {SecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless']}).rootless).toBe(true)
     expect(parseEngine({}, {OperatingSystem: 'Docker Desktop'}).desktop).toBe(true)

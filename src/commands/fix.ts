@@ -5,7 +5,8 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
 import type {FixAction} from '../engine/types.js'
-import {diagnosisFlags, diagnosisOptions, redactFlag} from '../options.js'
+import {diagnosisFlags, diagnosisOptions, outputFlags} from '../options.js'
+import {STDOUT, writeOutput} from '../output.js'
 import {progressLine} from '../progress.js'
 import type {Report} from '../engine/report.js'
 import {exitCodeFor} from '../engine/status.js'
@@ -65,13 +66,14 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     '<%= config.bin %> fix --from snapshot.json --format json',
   ]
 
+  static override enableJsonFlag = true
+
   static override flags = {
     ...diagnosisFlags,
     apply: Flags.boolean({description: 'Apply the runtime part after confirmation, verify it with probes, roll it back if it does not work. Needs root.'}),
     persist: Flags.boolean({description: 'Write the files that make each shim survive a reboot, backing up any file replaced. Needs root.'}),
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (for scripts).'}),
-    format: Flags.string({char: 'f', description: 'Plan format [default: text].', options: [...FIX_FORMATS]}),
-    redact: redactFlag,
+    ...outputFlags(FIX_FORMATS),
   }
 
   async run(): Promise<void> {
@@ -80,9 +82,13 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     if (changes && flags.from) throw new UserError('--apply and --persist change this host, and a saved snapshot may describe another', 'Drop --from to fix this host, or drop --apply/--persist to print the plan.', 3, 'usage')
     if (changes && flags.redact) throw new UserError('--redact hides the names and addresses that --apply and --persist must show before they change this host', 'Drop --redact to apply, or drop --apply/--persist to print a redacted plan.', 3, 'usage')
     if (changes && process.getuid?.() !== 0) throw new UserError('--apply and --persist change links, routes and files in /etc, which needs root', `Run it as root: sudo ${shellLine(this.commandLine())}`, 3, 'needs-root')
-    const format = (flags.format as FixFormat | undefined) ?? 'text'
+    const format: FixFormat = this.jsonEnabled() ? 'json' : ((flags.format as FixFormat | undefined) ?? 'table')
     const {options, failOn} = await diagnosisOptions(flags, this.commandLine())
-    const progress = progressLine('macvlan fix', format !== 'json')
+    const toFile = flags.output !== undefined && flags.output !== STDOUT
+    // With --output the plan and what was applied go to the file in one write, at the end.
+    const written: string[] = []
+    const emit = (text: string) => (toFile ? written.push(text) : process.stdout.write(text))
+    const progress = progressLine('macvlan fix', format !== 'json' && !toFile)
     const before = await diagnose({...options, onPhase: progress.onPhase})
     const toProve = addressesToProve(before.report)
     if (toProve.size > 0 && options.probe && !options.from) progress.onPhase?.('proving addresses free')
@@ -91,14 +97,16 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     const shown = flags.redact ? redactDiagnosis(before, options, proofs) : {...before, proofs}
     const plan = buildFixPlan(shown.report, new HostModel(shown.snapshot), shown.proofs)
     if (!changes) {
-      process.stdout.write(renderFix({plan}, format))
+      emit(renderFix({plan}, format))
+      if (toFile) await writeOutput(flags.output, written.join(''))
       process.exitCode = exitCodeFor(plan.status, failOn)
       return
     }
-    if (format !== 'json') process.stdout.write(renderFix({plan}, format))
+    if (format !== 'json') emit(renderFix({plan}, format))
     const apply = await this.change(plan, {...options, onPhase: progress.onPhase}, before.report, {apply: flags.apply, persist: flags.persist, yes: flags.yes})
     progress.clear()
-    process.stdout.write(format === 'json' ? renderFix({plan, apply}, format) : renderApplied(apply, format))
+    emit(format === 'json' ? renderFix({plan, apply}, format) : renderApplied(apply, format))
+    if (toFile) await writeOutput(flags.output, written.join(''))
     if (apply.failed) {
       process.exitCode = 3
       process.stderr.write(`${this.config.bin}: ${printable(`${apply.failed.command} failed (${apply.failed.error ?? 'no message'})`)}; everything applied before it was undone — see the plan above.\n`)

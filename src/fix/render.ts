@@ -8,7 +8,8 @@ import {printableData} from '../render/printable.js'
 import type {CheckChange, CommandResult, Verification, WrittenFile} from './apply.js'
 import type {FixPlan, FixStep, ShimPersistence} from './plan.js'
 
-export const FIX_FORMATS = ['text', 'markdown', 'json'] as const
+/** The names doctor uses: `table` is the plain text a person reads at a terminal. */
+export const FIX_FORMATS = ['table', 'markdown', 'json'] as const
 export type FixFormat = (typeof FIX_FORMATS)[number]
 
 export interface ApplyReport {

@@ -92,6 +92,7 @@ describe('usage errors keep the reason and exit 3', () => {
 
   it('refuses flags that contradict each other', async () => {
     await expectUsageError(['doctor', '--from', HEALTHY, '--json', '--format', 'markdown'], /--json.*--format/)
+    await expectUsageError(['fix', '--from', HEALTHY, '--json', '--format', 'markdown'], /--json.*--format/)
     await expectUsageError(['doctor', '--from', HEALTHY, '--no-probe', '--probe-timeout', '500'], /--probe-timeout.*--no-probe/)
   })
 })
@@ -111,9 +112,24 @@ describe('saved snapshots must be what they claim', () => {
   })
 })
 
-describe('one flag vocabulary', () => {
+describe('one flag vocabulary for doctor and fix', () => {
   it('writes to stdout with --output - in doctor as in collect', async () => {
     const result = await macvlan(['doctor', '--from', HEALTHY, '--format', 'nagios', '--output', '-'])
     expect(result.stdout).toMatch(/^MACVLAN OK/)
+  })
+
+  it('gives fix the same --format names, --output and --redact', async () => {
+    const snapshot = join(FIXTURES, 'shim-without-route.json')
+    const table = await macvlan(['fix', '--from', snapshot, '--format', 'table'])
+    expect(table.exitCode).toBe(2)
+    expect(table.stdout).toContain('ip route add 192.168.77.192/27 dev lan-shim')
+    const out = join(dir, 'fix.md')
+    const written = await macvlan(['fix', '--from', snapshot, '--format', 'markdown', '--redact', '--output', out])
+    expect(written.stdout).toBe('')
+    const markdown = readFileSync(out, 'utf8')
+    expect(markdown).toMatch(/^# /)
+    expect(markdown).not.toMatch(/192\.168\.77\./)
+    const json = await macvlan(['fix', '--from', snapshot, '--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({plan: {status: 'fail'}})
   })
 })

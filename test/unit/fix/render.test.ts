@@ -32,7 +32,7 @@ describe('what --apply did', () => {
         statusAfter: 'warn',
         remaining: [{id: 'boot-order', subject: {interface: 'lan-shim'}, outcome: 'warn'}],
       },
-      'text',
+      'table',
     )
     expect(text).toContain('  - ok: ip route add 192.168.77.192/27 dev lan-shim\n  - wrote: /etc/systemd/system/macvlan-shim-lan-shim.service\n')
     expect(text).toContain('== Verified\n\n  - shim-incomplete (network lan, interface lan-shim): fail → pass\n')

@@ -157,7 +157,7 @@ describe('names read from the host that no file can hold', () => {
     const [entry] = plan.persistence
     expect(entry?.persistence.files).toEqual([])
     expect(entry?.persistence.refused).toBe(`the parent name ${JSON.stringify(parent)} is not made of letters, digits, '_', '.' and '-' (at most 15), so no configuration file can name it safely: rename the interface`)
-    expect(renderFix({plan}, 'text')).toMatch(/\nShim lan-shim on \S+: nothing can be written for it \(the parent name /)
+    expect(renderFix({plan}, 'table')).toMatch(/\nShim lan-shim on \S+: nothing can be written for it \(the parent name /)
     // The runtime part runs without a shell; printed, every word is quoted.
     expect(plan.steps[0]?.runtime[0]?.run).toEqual(['ip', 'link', 'add', 'lan-shim', 'link', parent, 'type', 'macvlan', 'mode', 'bridge'])
   })

@@ -48,7 +48,7 @@ describe('hostile names in every human-readable format', () => {
     expect(JSON.parse(render(report, 'json', {color: false, verbose: false})).checks.some((check: {message: string}) => check.message.includes(HOSTILE.eth1))).toBe(true)
   })
 
-  it.each(['text', 'markdown'] as const)('macvlan fix --format %s shows them escaped, and what --apply did too', (format) => {
+  it.each(['table', 'markdown'] as const)('macvlan fix --format %s shows them escaped, and what --apply did too', (format) => {
     const plan = hostile(goldenFixPlan('host-isolation'))
     expect(renderFix({plan}, format)).not.toMatch(RAW_CONTROL)
     expect(renderFix({plan}, format)).toContain('lan\\x1b]52;c;cHduZWQ=\\x07')

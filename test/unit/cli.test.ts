@@ -6,6 +6,8 @@ import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
+import {redactSnapshot} from '../../src/pipeline.js'
+
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const FIXTURES = fileURLToPath(new URL('../../fixtures/snapshots/', import.meta.url))
 const NO_DOCKER = {DOCKER_HOST: 'unix:///nonexistent/docker.sock'}
@@ -32,6 +34,16 @@ describe('macvlan doctor --from (offline replay)', () => {
     const report = JSON.parse(json.stdout)
     expect(report).toMatchObject({schemaVersion: 1, status: 'fail', tool: {name: 'macvlan-doctor'}, source: {kind: 'replay'}})
     expect(report.checks).toContainEqual(expect.objectContaining({id: 'parent-down', code: 'MVD004', outcome: 'fail', subject: {network: 'lan', interface: 'eth1'}}))
+  })
+
+  it.each(['host-isolation', 'parent-missing', 'dhcp-overlap'])('replays a redacted snapshot of %s to the status and exit code of the original', async (name) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mvd-cli-')), 'redacted.json')
+    writeFileSync(path, JSON.stringify(redactSnapshot(JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')))))
+    const plain = await macvlan(['doctor', '--json', '--from', join(FIXTURES, `${name}.json`)])
+    const redacted = await macvlan(['doctor', '--json', '--from', path])
+    expect(redacted.stderr).toBe('')
+    expect(redacted.exitCode).toBe(plain.exitCode)
+    expect(JSON.parse(redacted.stdout).status).toBe(JSON.parse(plain.stdout).status)
   })
 
   it('limits the report to one network with --network, and refuses an unknown one', async () => {

@@ -47,7 +47,13 @@ export const diagnosisFlags = {
     min: 100,
     max: MAX_DHCP_TIMEOUT_MS,
   }),
-  'dhcp-samples': Flags.integer({description: 'Extra DHCPDISCOVERs from distinct throw-away MACs, to see more of the DHCP pool.', default: 0, min: 0, max: 16}),
+  // Sampling the pool with extra MACs gave way to asking for the very addresses in doubt; the flag stays so that
+  // scripts passing it keep working.
+  'dhcp-samples': Flags.integer({
+    description: 'No longer used: the DHCP probe asks the servers for the addresses in question instead of sampling their pools.',
+    hidden: true,
+    deprecated: {message: 'the DHCP probe now asks the servers for the addresses in question; this flag does nothing.'},
+  }),
 }
 
 export const redactFlag = Flags.boolean({description: 'Replace names, IDs, paths, addresses and MACs with consistent pseudonyms that keep every verdict (for a ticket).'})
@@ -99,7 +105,7 @@ export async function diagnosisOptions(flags: DiagnosisFlags, command: string[])
       macSprawlThreshold: flags['mac-threshold'] ?? config.macSprawlThreshold ?? DEFAULT_SETTINGS.macSprawlThreshold,
     },
     ignore: [...checkIds(flags.ignore ?? [], '--ignore'), ...checkIds(config.ignore, `config ${config.path}`)],
-    probe: flags['no-probe'] ? undefined : {timeoutMs: flags['probe-timeout'], dhcpSamples: flags['dhcp-samples'], dhcpTimeoutMs: flags['dhcp-timeout'] ?? config.dhcpTimeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS},
+    probe: flags['no-probe'] ? undefined : {timeoutMs: flags['probe-timeout'], dhcpTimeoutMs: flags['dhcp-timeout'] ?? config.dhcpTimeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS},
   }
   return {options, failOn: (flags['fail-on'] as 'warn' | 'fail' | undefined) ?? config.failOn}
 }

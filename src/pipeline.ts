@@ -1,11 +1,12 @@
-import {collectSnapshot, type CollectOptions} from './collect/index.js'
+import {collectSnapshot, type AddressingFacts, type CollectOptions} from './collect/index.js'
 import {evaluateRules} from './engine/evaluate.js'
 import {buildReport, type Report, type ReportContext} from './engine/report.js'
 import type {CheckResult, RuleSettings, Subject} from './engine/types.js'
 import {UserError} from './errors.js'
 import type {AddressProof} from './fix/plan.js'
 import {TOOL} from './package-root.js'
-import {HostModel, l2NetworksOf} from './model/host-model.js'
+import {HostModel, parentNames} from './model/host-model.js'
+import {dhcpQuestions} from './probe/plan.js'
 import {discoverDhcp, runProbes, type EarlyDhcp} from './probe/run.js'
 import type {ProbePurpose, ProbeResults} from './probe/types.js'
 import {RULES} from './rules/index.js'
@@ -29,12 +30,12 @@ export interface DoctorOptions {
   /** Told when a phase starts, for a progress line. */
   onPhase?: (phase: 'collecting' | 'probing' | 'evaluating') => void
   /** Probe settings, or undefined for --no-probe. */
-  probe?: {timeoutMs: number; dhcpSamples: number; dhcpTimeoutMs: number; purposes?: ReadonlySet<ProbePurpose>}
+  probe?: {timeoutMs: number; dhcpTimeoutMs: number; purposes?: ReadonlySet<ProbePurpose>}
 }
 
-export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onNetworks'>): Promise<Snapshot> {
+export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onAddressing'>): Promise<Snapshot> {
   if (options.from) return loadSnapshot(options.from)
-  return collectSnapshot({timeoutMs: options.timeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command, ...(options.onNetworks ? {onNetworks: options.onNetworks} : {})})
+  return collectSnapshot({timeoutMs: options.timeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command, ...(options.onAddressing ? {onAddressing: options.onAddressing} : {})})
 }
 
 /** Network `name` (by name or id) and the config-only network it takes its settings from; undefined when there is none. */
@@ -80,21 +81,23 @@ export interface Diagnosis {
 }
 
 /**
- * DHCP discovery on each parent, started as soon as Docker's networks are known: its window is the longest wait of a
- * probed run, and the rest of the collection fits inside it. Only as root (it needs a throw-away interface) and only
- * for the networks asked about.
+ * DHCP discovery on each parent, started as soon as Docker's networks and containers and the host's addresses are
+ * known (what its questions are made of): its window is the longest wait of a probed run, and the rest of the
+ * collection fits inside it. Only as root (it needs a throw-away interface) and only for the networks asked about.
  */
-function dhcpEarly(options: DoctorOptions): {onNetworks?: (networks: DockerNetwork[]) => void; started: EarlyDhcp} {
+function dhcpEarly(options: DoctorOptions): {onAddressing?: (facts: AddressingFacts) => void; started: EarlyDhcp} {
   const started: EarlyDhcp = new Map()
   const {probe} = options
   if (!probe || options.from || process.getuid?.() !== 0 || (probe.purposes && !probe.purposes.has('dhcp-discover'))) return {started}
-  const onNetworks = (networks: DockerNetwork[]) => {
-    const asked = options.network ? (networksNamed(networks, options.network) ?? []) : networks
-    for (const l2 of l2NetworksOf(asked)) {
-      if (l2.parent && !started.has(l2.parent)) started.set(l2.parent, discoverDhcp(l2.parent, probe.dhcpSamples, probe.dhcpTimeoutMs).catch(() => undefined))
+  const onAddressing = (facts: AddressingFacts) => {
+    if (!('data' in facts.networks && 'data' in facts.containers && 'data' in facts.addresses)) return
+    const partial = {...facts, networks: {data: options.network ? (networksNamed(facts.networks.data, options.network) ?? []) : facts.networks.data}} as Snapshot
+    const model = new HostModel(partial)
+    for (const parent of parentNames(model.l2Networks())) {
+      if (!started.has(parent)) started.set(parent, discoverDhcp(parent, dhcpQuestions(model, parent), probe.dhcpTimeoutMs).catch(() => undefined))
     }
   }
-  return {onNetworks, started}
+  return {onAddressing, started}
 }
 
 /** collect (or replay) → probes → rules → report, with real addresses (what `macvlan fix` works from). */
@@ -110,7 +113,7 @@ export async function diagnose(options: DoctorOptions): Promise<Diagnosis> {
 }
 
 async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhcpEarly>): Promise<Diagnosis> {
-  const collected = await obtainSnapshot({...options, ...(early.onNetworks ? {onNetworks: early.onNetworks} : {})})
+  const collected = await obtainSnapshot({...options, ...(early.onAddressing ? {onAddressing: early.onAddressing} : {})})
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
   const probing = options.probe && !options.from && canProbe(snapshot)
   if (probing) options.onPhase?.('probing')

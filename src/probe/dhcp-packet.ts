@@ -7,8 +7,12 @@ export function macBytes(mac: string): Buffer {
   return Buffer.from(mac.split(':').map((part) => Number.parseInt(part, 16)))
 }
 
-/** A DISCOVER with the broadcast flag set, so the OFFER comes back to 255.255.255.255 (the probe has no address). */
-export function buildDiscover(mac: string, xid: number): Buffer {
+/**
+ * A DISCOVER with the broadcast flag set, so the OFFER comes back to 255.255.255.255 (the probe has no address).
+ * `requested` adds option 50 (Requested IP Address): a server offers that very address when it is in its pool and free
+ * (RFC 2131 §4.3.1), so the offer answers "is this address in the pool?".
+ */
+export function buildDiscover(mac: string, xid: number, requested?: string): Buffer {
   const packet = Buffer.alloc(300)
   packet[0] = 1 // BOOTREQUEST
   packet[1] = 1 // Ethernet
@@ -17,8 +21,9 @@ export function buildDiscover(mac: string, xid: number): Buffer {
   packet.writeUInt16BE(0x80_00, 10) // broadcast flag
   macBytes(mac).copy(packet, 28)
   packet.writeUInt32BE(MAGIC_COOKIE, 236)
-  // 53: DHCPDISCOVER; 55: ask for subnet mask, router, lease time, server id; 255: end.
-  Buffer.from([53, 1, 1, 55, 4, 1, 3, 51, 54, 255]).copy(packet, 240)
+  // 53: DHCPDISCOVER; 55: ask for subnet mask, router, lease time, server id; 50: the requested address; 255: end.
+  const requestedOption = requested ? [50, 4, ...requested.split('.').map(Number)] : []
+  Buffer.from([53, 1, 1, 55, 4, 1, 3, 51, 54, ...requestedOption, 255]).copy(packet, 240)
   return packet
 }
 

@@ -7,15 +7,13 @@ import {shellLine} from '../model/commands.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
 import {fanOut, withTarget} from '../fan-out.js'
 import {icmpSweep} from './icmp-sweep.js'
-import {planProbes, type IcmpProbe, type ScratchProbe} from './plan.js'
+import {dhcpQuestions, planProbes, MAX_DHCP_QUESTIONS, type IcmpProbe, type ScratchProbe} from './plan.js'
 import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
-import type {DhcpOffer, ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
+import type {DhcpOffer, DhcpQuestion, ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
 
 export interface ProbeOptions {
   timeoutMs: number
   concurrency: number
-  /** Extra DHCPDISCOVERs from distinct MACs, to see more of the pool. */
-  dhcpSamples: number
   /** How long to collect OFFERs: servers ping a candidate address before offering it, which takes a second or more. */
   dhcpTimeoutMs: number
   now: () => Date
@@ -140,15 +138,37 @@ async function scratchArp(scratch: Scratch, targets: ArpTarget[], timeoutMs: num
   })
 }
 
-async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number): Promise<ProbeRecord> {
-  const macs = [scratch.mac, ...Array.from({length: samples}, throwAwayMac)]
-  const command = ['ip', 'netns', 'exec', scratch.namespace, process.execPath, DHCP_SCRIPT, String(timeoutMs), ...macs]
-  const result = await exec(command, timeoutMs + 2000)
+/**
+ * A server that pings each address before offering it and serves one client at a time (dnsmasq: ~3 s an address)
+ * answers the questions one after another: the probe listens on past its window while such a server keeps answering,
+ * up to one ping check per question beyond it.
+ */
+const DHCP_ANSWER_GAP_MS = 4000
+
+/** How long the DHCP probe may listen at most, for `questions` and a window of `windowMs`. */
+export const dhcpListenCapMs = (windowMs: number, questions: number) => windowMs + DHCP_ANSWER_GAP_MS * Math.max(0, questions - 1)
+
+/**
+ * One DISCOVER per question, each from a throw-away MAC of its own and asking for that address (option 50), in one
+ * window; never a REQUEST. Every server answers every DISCOVER, asking or not, so these count the servers too; a plain
+ * DISCOVER is sent only when there is nothing to ask (a server that pings first would otherwise spend ~3 s on it after
+ * the probe has gone, and the next run would wait behind it).
+ */
+async function dhcpDiscover(scratch: Scratch, questions: DhcpQuestion[], timeoutMs: number): Promise<ProbeRecord> {
+  const asks = questions.length > 0 ? questions.map((question) => `${throwAwayMac()}=${question.address}${question.after ? `@${question.after}` : ''}`) : [scratch.mac]
+  const capMs = dhcpListenCapMs(timeoutMs, questions.length)
+  const command = ['ip', 'netns', 'exec', scratch.namespace, process.execPath, DHCP_SCRIPT, String(timeoutMs), String(DHCP_ANSWER_GAP_MS), String(capMs), ...asks]
+  const result = await exec(command, capMs + 2000)
   const offers = result.stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as DhcpOffer & {mac: string})
     .map(({mac: _mac, ...offer}) => offer)
+  const followUps = questions.filter((question) => question.after)
+  const asked =
+    questions.length > 0
+      ? ` asking for ${questions.filter((question) => !question.after).map((question) => question.address).join(', ')}${followUps.length > 0 ? ` (then ${followUps.map((question) => `${question.address} if ${question.after} is offered`).join(', ')})` : ''} with option 50, each from a throw-away MAC`
+      : ' (plain, nothing to ask)'
   return {
     purpose: 'dhcp-discover',
     kind: 'dhcp',
@@ -157,24 +177,25 @@ async function dhcpDiscover(scratch: Scratch, samples: number, timeoutMs: number
     target: '255.255.255.255:67',
     outcome: result.exitCode !== 0 ? 'error' : offers.length > 0 ? 'reply' : 'no-reply',
     offers,
+    questions,
     ...(result.failure ? {detail: result.failure} : {}),
-    command: `DHCPDISCOVER from ${macs.length} MAC(s) on ${scratch.interface}, offers collected for ${timeoutMs} ms, never REQUEST`,
+    command: `DHCPDISCOVER on ${scratch.interface}${asked}; offers collected for ${timeoutMs} ms (longer while a server is still answering, at most ${capMs} ms); never a REQUEST`,
   }
 }
 
 /** `ready` is told once the throw-away interface is up and its packets are on their way. */
-async function scratchProbes(plan: ScratchProbe, options: ProbeOptions, ready: () => void): Promise<ProbeRecord[]> {
+async function scratchProbes(plan: ScratchProbe, model: HostModel, options: ProbeOptions, ready: () => void): Promise<ProbeRecord[]> {
   const hostArp = async (): Promise<ProbeRecord[]> => {
     if (!plan.gateway || !wanted(options, 'mac-filter-host')) return []
     const command = [...arpingFrom(plan.parent, options.timeoutMs), plan.gateway]
     return [{...arpRecord('mac-filter-host', {namespace: 'host', interface: plan.parent}, plan.gateway, command, await exec(command, options.timeoutMs + 1000)), parent: plan.parent}]
   }
-  const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, options.dhcpTimeoutMs) + 1000, async (scratch) => {
+  const fromScratch = withScratch(plan.parent, Math.max(options.timeoutMs, dhcpListenCapMs(options.dhcpTimeoutMs, MAX_DHCP_QUESTIONS)) + 1000, async (scratch) => {
     const gateway: ArpTarget[] = plan.gateway && wanted(options, 'mac-filter-scratch') ? [{purpose: 'mac-filter-scratch', address: plan.gateway}] : []
     const owners = wanted(options, 'address-owners') ? [...new Map(plan.owners.map((owner) => [owner.address, owner])).values()] : []
     const arp = [...gateway, ...owners.map((owner): ArpTarget => ({purpose: 'address-owners', address: owner.address, network: owner.network}))]
     const early = options.earlyDhcp?.get(plan.parent)
-    const discover = () => dhcpDiscover(scratch, options.dhcpSamples, options.dhcpTimeoutMs)
+    const discover = () => dhcpDiscover(scratch, dhcpQuestions(model, plan.parent), options.dhcpTimeoutMs)
     const dhcp = wanted(options, 'dhcp-discover') ? [early ? early.then((record) => record ?? discover()) : discover()] : []
     const sending = Promise.all([arp.length > 0 ? scratchArp(scratch, arp, options.timeoutMs) : [], ...dhcp])
     ready()
@@ -208,9 +229,9 @@ export async function proveFree(parent: string, addresses: string[], timeoutMs: 
   return withScratch(parent, timeoutMs + 1000, (scratch) => scratchArp(scratch, addresses.map((address) => ({purpose: 'free-address', address})), timeoutMs))
 }
 
-/** One DHCP discovery on `parent` from a throw-away MAC, on its own (the benchmark compares it with nmap's). */
-export async function discoverDhcp(parent: string, samples: number, timeoutMs: number): Promise<ProbeRecord> {
-  return withScratch(parent, timeoutMs + 1000, (scratch) => dhcpDiscover(scratch, samples, timeoutMs))
+/** One DHCP discovery on `parent` asking for `questions`, from throw-away MACs, on its own (also what the benchmark compares with nmap's). */
+export async function discoverDhcp(parent: string, questions: DhcpQuestion[], timeoutMs: number): Promise<ProbeRecord> {
+  return withScratch(parent, dhcpListenCapMs(timeoutMs, questions.length) + 1000, (scratch) => dhcpDiscover(scratch, questions, timeoutMs))
 }
 
 /** Sends every planned probe, all at once up to `concurrency`, so the phase takes about one probe timeout whatever the count. */
@@ -240,7 +261,7 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   })
   const scratchRuns = Promise.all(
     scratchPlans.map((scratchPlan, index) =>
-      scratchProbes(scratchPlan, options, () => readiness[index]?.resolve()).catch((error: Error): ProbeRecord[] => {
+      scratchProbes(scratchPlan, model, options, () => readiness[index]?.resolve()).catch((error: Error): ProbeRecord[] => {
         skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: error.message})
         return []
       }).finally(() => readiness[index]?.resolve()),

@@ -15,9 +15,33 @@ export type ProbePurpose =
 export interface DhcpOffer {
   server: string
   offered: string
+  /** The address this DISCOVER asked for (option 50); absent for the plain DISCOVER. */
+  requested?: string
   mask?: string
   router?: string
   leaseSeconds?: number
+}
+
+/** An address the DHCP probe asks the servers for, and why it matters. */
+export interface DhcpQuestion {
+  address: string
+  /** Why it is asked, for the report: "the lowest free address of Docker's range 192.168.77.192/27". */
+  why: string
+  network: string
+  /**
+   * What the answer decides: `range-low`/`range-high` are the free addresses just below and above Docker's range
+   * `range` (a contiguous pool that reaches into the range from that side holds one of them), `range-inside` the free
+   * end of the range beside one of those (asked only once that one was offered back: the pool then comes up to the
+   * range, and this proves whether it reaches in), `shim` the fix's shim address, `static` a container's.
+   */
+  role: 'range-low' | 'range-high' | 'range-inside' | 'shim' | 'static'
+  range?: string
+  /** A follow-up: asked only once this address was offered back. */
+  after?: string
+  /** The container whose static address this question is about. */
+  container?: string
+  /** The address in use this one stands beside: a server that pings first never offers an address in use. */
+  beside?: string
 }
 
 export interface ProbeRecord {
@@ -37,6 +61,8 @@ export interface ProbeRecord {
   /** For ARP: every MAC that answered. */
   replies?: Array<{mac: string; rttMs?: number}>
   offers?: DhcpOffer[]
+  /** For DHCP: every address asked for with option 50, answered or not. */
+  questions?: DhcpQuestion[]
   detail?: string
   command: string
 }

@@ -43,6 +43,9 @@ interface LabState {
   owner: number
 }
 
+/** DHCP servers the lab can run: dnsmasq hashing the client's MAC (its default) or handing out the lowest free address, and ISC dhcpd. */
+export type DhcpServer = 'dnsmasq' | 'dnsmasq-sequential' | 'isc-dhcpd'
+
 export class LabUnavailable extends Error {}
 
 async function sh(file: string, args: string[], options: {input?: string; reject?: boolean} = {}) {
@@ -72,7 +75,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 /** Why the lab cannot be built here, or undefined when it can. */
 export async function labUnavailableReason(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, dockerd)'
-  for (const tool of ['ip', 'nsenter', 'containerd', 'runc', 'dnsmasq', 'nft', 'busybox', 'arping', 'ping']) {
+  for (const tool of ['ip', 'nsenter', 'containerd', 'runc', 'dnsmasq', 'dhcpd', 'nft', 'busybox', 'arping', 'ping']) {
     const found = await sh('sh', ['-c', `command -v ${tool}`], {reject: false})
     if (found.exitCode !== 0) return `${tool} is not installed (bash .ci/run installs the lab's packages)`
   }
@@ -131,7 +134,7 @@ export class Lab {
   }
 
   /** Builds the topology and starts dnsmasq and dockerd. On any failure, whatever was made is removed again. */
-  static async up(options: {dhcpPool?: readonly [string, string]; engine?: EngineName} = {}): Promise<Lab> {
+  static async up(options: {dhcpPool?: readonly [string, string]; dhcpServer?: DhcpServer; engine?: EngineName} = {}): Promise<Lab> {
     const id = randomBytes(3).toString('hex')
     const dir = join(tmpdir(), `${PREFIX}${id}`)
     mkdirSync(join(dir, 'data'), {recursive: true})
@@ -143,7 +146,7 @@ export class Lab {
     try {
       lab.save()
       await lab.buildTopology()
-      await lab.startDhcp(options.dhcpPool ?? LAN.dhcpPool)
+      await lab.startDhcpServer(options.dhcpServer ?? 'dnsmasq', options.dhcpPool ?? LAN.dhcpPool)
       await lab.startDocker()
       await lab.importImage()
       return lab
@@ -245,7 +248,8 @@ export class Lab {
     return child.pid
   }
 
-  async startDhcp(pool: readonly [string, string], name = 'dnsmasq', ns = this.lanNs, iface = 'br0'): Promise<void> {
+  /** dnsmasq hashes each client's MAC to a starting point in the pool; `sequential` gives the lowest free address first, as many home routers do. */
+  async startDhcp(pool: readonly [string, string], name = 'dnsmasq', ns = this.lanNs, iface = 'br0', options: {sequential?: boolean} = {}): Promise<void> {
     const dir = this.state.dir
     this.startProcess(
       name,
@@ -261,6 +265,7 @@ export class Lab {
         '--bind-interfaces',
         '--user=root',
         `--dhcp-range=${pool[0]},${pool[1]},255.255.255.0,1h`,
+        ...(options.sequential ? ['--dhcp-sequential-ip'] : []),
         `--dhcp-option=option:router,${LAN.gateway}`,
         `--dhcp-leasefile=${join(dir, `${name}.leases`)}`,
         `--pid-file=${join(dir, `${name}.pid`)}`,
@@ -269,6 +274,39 @@ export class Lab {
       join(dir, `${name}.log`),
     )
     await waitFor('dnsmasq', async () => existsSync(join(dir, `${name}.pid`)), 10_000)
+  }
+
+  /** The LAN's DHCP server, of the given kind, serving `pool`. */
+  async startDhcpServer(server: DhcpServer, pool: readonly [string, string]): Promise<void> {
+    if (server === 'isc-dhcpd') return this.startIscDhcp(pool)
+    return this.startDhcp(pool, 'dnsmasq', this.lanNs, 'br0', {sequential: server === 'dnsmasq-sequential'})
+  }
+
+  /**
+   * ISC dhcpd (Debian's isc-dhcp-server) on the LAN bridge instead of dnsmasq: a second DHCP implementation, which pings
+   * an address before offering it only with `ping-check` (for `ping-timeout` seconds, without holding other clients up).
+   */
+  async startIscDhcp(pool: readonly [string, string], options: {pingCheck?: boolean} = {}): Promise<void> {
+    const dir = this.state.dir
+    const config = join(dir, 'dhcpd.conf')
+    const leases = join(dir, 'dhcpd.leases')
+    writeFileSync(
+      config,
+      [
+        'authoritative;',
+        'default-lease-time 3600;',
+        `ping-check ${options.pingCheck === false ? 'false' : 'true'};`,
+        'ping-timeout 1;',
+        `subnet 192.168.77.0 netmask 255.255.255.0 {`,
+        `  range ${pool[0]} ${pool[1]};`,
+        `  option routers ${LAN.gateway};`,
+        '}',
+        '',
+      ].join('\n'),
+    )
+    writeFileSync(leases, '')
+    this.startProcess('dhcpd', this.lanNs, ['dhcpd', '-4', '-f', '-q', '-cf', config, '-lf', leases, '-pf', join(dir, 'dhcpd.pid'), 'br0'], join(dir, 'dhcpd.log'))
+    await waitFor('dhcpd', async () => existsSync(join(dir, 'dhcpd.pid')), 10_000)
   }
 
   /**

@@ -10,7 +10,7 @@ describe('runProbes without the means to probe', () => {
     if (!('data' in snapshot.host)) throw new Error('fixture without host')
     snapshot.host.data.privileges = {uid: 1000, capNetAdmin: false, capNetRaw: false}
     snapshot.host.data.tools = {...snapshot.host.data.tools, ping: false, arping: false}
-    const results = await runProbes(new HostModel(snapshot), {timeoutMs: 100, concurrency: 4, dhcpSamples: 0, dhcpTimeoutMs: 100, now: () => new Date(0)})
+    const results = await runProbes(new HostModel(snapshot), {timeoutMs: 100, concurrency: 4, dhcpTimeoutMs: 100, now: () => new Date(0)})
     expect(results.records).toEqual([])
     expect(results.skipped).toEqual(
       expect.arrayContaining([

@@ -50,9 +50,9 @@ describe('probe verdicts', () => {
     expect(verdict('healthy', results([{...aux, replies: hostMacs}]), 'ip-conflict')[0]?.outcome).toBe('pass')
   })
 
-  it('dhcp-overlap: an offer outside the range passes, with the advice to sample more', () => {
+  it('dhcp-overlap: one offer outside the range proves nothing about the range (a pool below it may still reach in)', () => {
     const [check] = verdict('healthy', results([{purpose: 'dhcp-discover', kind: 'dhcp', parent: 'eth1', target: '255.255.255.255:67', outcome: 'reply', offers: [{server: '192.168.77.1', offered: '192.168.77.120'}]}]), 'dhcp-overlap')
-    expect(check).toMatchObject({outcome: 'pass'})
-    expect(check?.message).toContain('--dhcp-samples')
+    expect(check).toMatchObject({outcome: 'skip', skipKind: 'missing-data'})
+    expect(check?.message).toContain('To prove it, declare the pool with --dhcp-range')
   })
 })

@@ -3,7 +3,7 @@ import {recreateNetworkCommands, sh, shellLine} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {shimNameFor} from '../model/persistence.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
-import type {ProbeResults} from '../probe/types.js'
+import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import {noParent, notApplicable} from './common.js'
 import {describe, probeFacts, recordsFor} from './probe-evidence.js'
 
@@ -61,16 +61,27 @@ export function shimFix(model: HostModel, l2: L2Network, parent: string): Fix {
   return {...done, commands: [...commands, ...reserve], freeAddress: {address: plan.address, parent}}
 }
 
+/**
+ * A reply the host got through the parent itself cannot be the container's: macvlan passes no frame between a parent
+ * and its children. Another device on the LAN holds that address (a second Docker host with the same range gives the
+ * same address, and with Docker 26 or older the same MAC).
+ */
+export function answeredByAnother(model: HostModel, l2: L2Network, record: ProbeRecord): boolean {
+  return l2.driver === 'macvlan' && record.outcome === 'reply' && l2.parent !== undefined && model.routeTo(record.target)?.dev === l2.parent
+}
+
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
-function withProbes(finding: Finding, l2: L2Network, probes: ProbeResults | undefined): Finding {
+function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: ProbeResults | undefined): Finding {
   const records = recordsFor(probes, 'host-to-container', {network: l2.network.name})
   if (records.length === 0 || finding.outcome === 'skip') return finding
-  const failed = records.filter((record) => record.outcome !== 'reply')
+  const failed = records.filter((record) => record.outcome !== 'reply' || answeredByAnother(model, l2, record))
   const evidence = {facts: {...finding.evidence?.facts, ...probeFacts(records)}, commands: finding.evidence?.commands ?? []}
   if (failed.length === 0) {
     return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describe).join('; ')}).`, evidence}
   }
-  const proof = `Confirmed by probes: ${failed.map(describe).join('; ')}.`
+  const told = (record: ProbeRecord) =>
+    answeredByAnother(model, l2, record) ? `${describe(record)}, but through ${l2.parent} itself, which the container's own link never answers: another device holds ${record.target} (see ip-conflict)` : describe(record)
+  const proof = `Confirmed by probes: ${failed.map(told).join('; ')}.`
   if (finding.outcome === 'pass') {
     return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof}`, evidence, symptoms: ['unreachable']}
   }
@@ -130,6 +141,6 @@ export const hostIsolation: Rule = {
   evaluate: ({model, probes}) =>
     model.l2Networks().flatMap((l2) => {
       const finding = judge(model, l2)
-      return finding ? [withProbes(finding, l2, probes)] : []
+      return finding ? [withProbes(finding, model, l2, probes)] : []
     }),
 }

@@ -6,6 +6,7 @@ import {ipv4Pools} from '../model/host-model.js'
 import {bareAddress, highestFreeAddress} from '../model/ip.js'
 import type {ProbeResults} from '../probe/types.js'
 import {onEachParent} from './common.js'
+import {answeredByAnother} from './host-isolation.js'
 import {probeFacts, recordsFor} from './probe-evidence.js'
 
 interface Owner {
@@ -43,6 +44,11 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
     const neighbour = model.data('neighbours').find((entry) => entry.dst === address && entry.lladdr && entry.dev === parent)
     if (neighbour?.lladdr && containerMac && neighbour.lladdr.toLowerCase() !== containerMac.toLowerCase()) {
       conflicts.set(address, `${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
+    }
+  }
+  for (const record of recordsFor(probes, 'host-to-container', {network: l2.network.name})) {
+    if (answeredByAnother(model, l2, record)) {
+      conflicts.set(record.target, `${record.target} (container ${record.container}) answered the host's ping through ${parent} itself, which the container's own link never does: another device on the LAN holds it (a second Docker host with the same range gives the same address, and the same MAC)`)
     }
   }
   const answered = recordsFor(probes, 'address-owners', {network: l2.network.name})
@@ -93,7 +99,7 @@ function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, O
 }
 
 export const ipConflict: Rule = {
-  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers'], probes: ['address-owners']},
+  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers'], probes: ['address-owners', 'host-to-container']},
   evaluate: ({model, probes}) => {
     // Every network on a parent shares its claims: gathered once per parent, not once per network.
     const claimsByParent = new Map<string, Map<string, Owner[]>>()

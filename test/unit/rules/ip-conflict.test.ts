@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {hostIsolation} from '../../../src/rules/host-isolation.js'
 import {ipConflict} from '../../../src/rules/ip-conflict.js'
 import {fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
@@ -38,5 +39,21 @@ describe('ip-conflict', () => {
       ],
     }
     expect(judge(ipConflict, host).map((result) => result.outcome)).toEqual(['fail', 'fail'])
+  })
+
+  it('fails a container address that answered the host through the parent itself: its own link never does, so another device holds it', () => {
+    const host = {
+      links: [{name: 'eth0', address: '192.168.1.10/24'}],
+      routes: [{dst: '192.168.1.0/24', dev: 'eth0'}],
+      networks: [{name: 'lan', parent: 'eth0', ipRange: '192.168.1.192/27'}],
+      containers: [{name: 'web', network: 'lan', ip: '192.168.1.192', mac: '02:42:c0:a8:01:c0'}],
+      probes: [{purpose: 'host-to-container' as const, target: '192.168.1.192', network: 'lan', container: 'web', outcome: 'reply' as const, rttMs: 0.4}],
+    }
+    const [result] = judge(ipConflict, host)
+    expect(result?.outcome).toBe('fail')
+    expect(result?.message).toContain("192.168.1.192 (container web) answered the host's ping through eth0 itself, which the container's own link never does")
+    const [isolation] = judge(hostIsolation, host)
+    expect(isolation?.outcome).toBe('warn')
+    expect(isolation?.message).toContain('but through eth0 itself, which the container\'s own link never answers: another device holds 192.168.1.192')
   })
 })

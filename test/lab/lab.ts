@@ -335,13 +335,28 @@ export class Lab {
     rmSync(join(this.state.dir, `${name}.pid`), {force: true})
   }
 
-  private async startDocker(): Promise<void> {
-    const dir = this.state.dir
+  /**
+   * A second Docker host on the LAN: its own namespace on the LAN bridge (its `eth0`, with `address`) running its own
+   * dockerd of the lab's engine. Returns a docker client for it; everything goes on teardown with the lab.
+   */
+  async addDockerHost(name: string, address: string): Promise<{docker: (args: string[]) => ReturnType<typeof execa>}> {
+    const ns = await this.addLanMachine(name, address)
+    const dir = join(this.state.dir, name)
+    mkdirSync(join(dir, 'data'), {recursive: true})
+    mkdirSync(join(dir, 'exec'), {recursive: true})
+    const docker = (args: string[]) => execa(ENGINES[this.state.engine].docker, args, {env: {DOCKER_HOST: `unix://${join(dir, 'docker.sock')}`}})
+    await this.startDocker(ns, dir, `dockerd-${name}`)
+    await this.importImage(docker)
+    return {docker}
+  }
+
+  private async startDocker(ns = this.hostNs, dir = this.state.dir, name = 'dockerd'): Promise<void> {
+    const host = `unix://${join(dir, 'docker.sock')}`
     const engine = ENGINES[this.state.engine]
     writeFileSync(join(dir, 'daemon.json'), JSON.stringify(engine.daemonConfig(dir)))
     this.startProcess(
-      'dockerd',
-      this.hostNs,
+      name,
+      ns,
       [
         engine.dockerd,
         `--userland-proxy-path=${engine.dockerProxy}`,
@@ -352,27 +367,28 @@ export class Lab {
         `--data-root=${join(dir, 'data')}`,
         `--exec-root=${join(dir, 'exec')}`,
         `--pidfile=${join(dir, 'dockerd.pid')}`,
-        `--host=${this.dockerHost}`,
+        `--host=${host}`,
         `--config-file=${join(dir, 'daemon.json')}`,
         `--log-level=warn`,
       ],
       join(dir, 'dockerd.log'),
       {PATH: `${engine.path}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`},
     )
-    await waitFor('dockerd', async () => (await this.docker(['version'], {reject: false})).exitCode === 0, 60_000)
-    const version = (await this.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim()
+    const docker = (args: string[]) => execa(engine.docker, args, {reject: false, env: {DOCKER_HOST: host}})
+    await waitFor(name, async () => (await docker(['version'])).exitCode === 0, 60_000)
+    const version = (await docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim()
     if (!version.startsWith(`${this.state.engine}.`)) throw new Error(`lab: ${engine.dockerd} is Docker ${version}, not ${this.state.engine}`)
   }
 
   /** A tiny image with Debian's busybox-static: no registry is needed. */
-  private async importImage(): Promise<void> {
+  private async importImage(docker: (args: string[]) => Promise<unknown> = (args) => this.docker(args)): Promise<void> {
     const rootfs = join(this.state.dir, 'rootfs')
     mkdirSync(join(rootfs, 'bin'), {recursive: true})
     await sh('cp', [(await sh('sh', ['-c', 'command -v busybox'])).stdout.trim(), join(rootfs, 'bin/busybox')])
     for (const applet of ['sh', 'sleep', 'ip', 'ping', 'cat', 'ls', 'udhcpc']) await sh('ln', ['-sf', 'busybox', join(rootfs, 'bin', applet)])
     const tarball = join(this.state.dir, 'rootfs.tar')
     await sh('tar', ['-C', rootfs, '-cf', tarball, '.'])
-    await this.docker(['import', tarball, IMAGE])
+    await docker(['import', tarball, IMAGE])
   }
 
   private async stopProcess(name: string): Promise<void> {

@@ -93,3 +93,25 @@ describeOnEngines('probes: a second DHCP server on the LAN', (engine) => {
     expect(run.after).toEqual(run.before)
   })
 })
+
+describeOnEngines('probes: a second Docker host with the same range holds a container address', (engine) => {
+  const {lab} = useScenario('second-docker-host', engine)
+
+  it('never takes the twin\'s reply as proof that the host reaches web, and fails ip-conflict when the twin answers', async () => {
+    // The LAN bridge learns the shared MAC from whichever host sent last, so the twin does not answer every ping.
+    let answered = 0
+    for (let run = 0; run < 3; run++) {
+      const result = await doctor(lab())
+      const records = (result.report as unknown as {probes: {records: Array<{purpose: string; container?: string; outcome: string}>}}).probes.records
+      const replied = records.some((record) => record.purpose === 'host-to-container' && record.container === 'web' && record.outcome === 'reply')
+      const isolation = result.report.checks.find((check) => check.id === 'host-isolation')
+      expect(isolation?.outcome).toBe('warn')
+      if (!replied) continue
+      answered++
+      expect(isolation?.message).toContain("but through eth1 itself, which the container's own link never answers: another device holds 192.168.77.192")
+      expect(result.report.checks.find((check) => check.id === 'ip-conflict')?.message).toContain("192.168.77.192 (container web) answered the host's ping through eth1 itself")
+      expect(result.exitCode).toBe(2)
+    }
+    expect(answered).toBeGreaterThan(0)
+  })
+})

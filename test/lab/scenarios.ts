@@ -198,6 +198,16 @@ export const SCENARIOS = {
       await twoContainers(lab)
     },
   },
+  'second-docker-host': {
+    description: "the host without a shim, and a second Docker host on the LAN (.3) with the same --ip-range: its first container takes .192, with the same MAC (Docker derives it from the address), like this host's web",
+    async build(lab) {
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+      const other = await lab.addDockerHost('dockerhost2', '192.168.77.3')
+      await other.docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth0', `--subnet=${LAN.subnet}`, `--gateway=${LAN.gateway}`, `--ip-range=${LAN.ipRange}`, NETWORK])
+      await other.docker(['run', '-d', '--name', 'twin', '--network', NETWORK, IMAGE, '/bin/sleep', '1000000'])
+    },
+  },
   'mac-sprawl': {
     description: '300 extra macvlan links (up, each with its own MAC) on eth1 besides the healthy host',
     async build(lab) {

@@ -152,7 +152,7 @@ const probeScript = (call: string) =>
 
 async function peers(host: string, lab: Lab): Promise<void> {
   const window = 5000
-  const ours = await measure(host, `DHCP discovery (ours, ${window} ms window)`, inHost(lab, [process.execPath, '-e', probeScript(`probe.discoverDhcp('eth1', 0, ${window})`)]))
+  const ours = await measure(host, `DHCP discovery (ours, ${window} ms window)`, inHost(lab, [process.execPath, '-e', probeScript(`probe.discoverDhcp('eth1', [], ${window})`)]))
   const nmap = await measure(host, `DHCP discovery (nmap, ${window / 1000} s timeout)`, inHost(lab, ['nmap', '-e', 'eth1', '--script', 'broadcast-dhcp-discover', '--script-args', `broadcast-dhcp-discover.timeout=${window / 1000}s,broadcast-dhcp-discover.mac=random`]))
   ratio('DHCP ours / nmap', ours, nmap)
   const range = Array.from({length: 32}, (_, index) => `192.168.77.${192 + index}`)

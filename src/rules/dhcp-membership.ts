@@ -52,6 +52,11 @@ export function membershipBeside(answers: ServerAnswers, questions: DhcpQuestion
   return beside.every((answer) => answer === 'out') ? 'out' : 'unanswered'
 }
 
+/** What the server said about `address`: asked for it, or for the free addresses on both sides of it when it is in use. */
+export function membershipOf(answers: ServerAnswers, questions: DhcpQuestion[], address: string): Membership {
+  return questions.some((question) => question.address === address) ? answers.of(address) : membershipBeside(answers, questions, address)
+}
+
 /**
  * The server's pool and Docker's range `range`: `overlap` when it offered an address inside the range (a pool that
  * lies wholly inside the range shows this way too). Otherwise a contiguous pool that reached into the range would hold
@@ -73,4 +78,17 @@ export function rangeVerdict(answers: ServerAnswers, questions: DhcpQuestion[], 
   const sides = mine.filter((question) => question.role === 'range-low' || question.role === 'range-high')
   const open = sides.filter((question) => !closed(question))
   return {verdict: sides.length > 0 && open.length === 0 ? 'clear' : 'unproven', inside, open}
+}
+
+/**
+ * Whether the DHCP probe on `parent` proved `address` inside a server's pool (`in`: some server offered it back),
+ * outside every pool (`out`: every server that answered was asked for it, or for the free addresses on both sides of it,
+ * and offered others), or neither (`unanswered`: not asked, not answered, or no server answered).
+ */
+export function poolMembership(records: ProbeRecord[], parent: string, address: string): Membership {
+  const mine = records.filter((record) => record.purpose === 'dhcp-discover' && record.parent === parent)
+  const questions = questionsOf(mine)
+  const answers = serverAnswers(mine).map((server) => membershipOf(server, questions, address))
+  if (answers.includes('in')) return 'in'
+  return answers.length > 0 && answers.every((answer) => answer === 'out') ? 'out' : 'unanswered'
 }

@@ -5,7 +5,7 @@ import {bareAddress, cidrContains, intervalText, overlapOf} from '../model/ip.js
 import type {DhcpOffer, ProbeRecord} from '../probe/types.js'
 import {notApplicable} from './common.js'
 import {saferLayout} from './addressing.js'
-import {answerLines, membershipBeside, questionsOf, rangeVerdict, serverAnswers, type Membership, type ServerAnswers} from './dhcp-membership.js'
+import {answerLines, membershipOf, questionsOf, rangeVerdict, serverAnswers, type Membership, type ServerAnswers} from './dhcp-membership.js'
 import {recordsFor} from './probe-evidence.js'
 
 const declaredIn = (address: string, ranges: string[]) => ranges.find((range) => overlapOf(range, address))
@@ -20,7 +20,7 @@ function staticAddresses(model: HostModel, l2: L2Network, servers: ServerAnswers
     const pool = declaredIn(address, declared)
     if (pool) return [{container: container.name, address, membership: 'in' as Membership, how: `inside the declared DHCP pool ${pool}`}]
     const asked = questions.some((question) => question.address === address)
-    const answers = servers.map((server) => ({server: server.server, membership: asked ? server.of(address) : membershipBeside(server, questions, address)}))
+    const answers = servers.map((server) => ({server: server.server, membership: membershipOf(server, questions, address)}))
     const holder = answers.find((answer) => answer.membership === 'in')
     if (holder) return [{container: container.name, address, membership: 'in' as Membership, how: asked ? `offered back by the DHCP server ${holder.server} when asked for` : `in the pool of the DHCP server ${holder.server}, which offered the free addresses on both sides of it`}]
     const membership: Membership = answers.length > 0 && answers.every((answer) => answer.membership === 'out') ? 'out' : 'unanswered'

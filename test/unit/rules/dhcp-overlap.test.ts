@@ -4,6 +4,7 @@ import {HostModel} from '../../../src/model/host-model.js'
 import {intervalOf, ipv4Text, ipv4Value} from '../../../src/model/ip.js'
 import {dhcpQuestions} from '../../../src/probe/plan.js'
 import type {DhcpOffer, ProbeRecord} from '../../../src/probe/types.js'
+import {poolMembership} from '../../../src/rules/dhcp-membership.js'
 import {dhcpOverlap} from '../../../src/rules/dhcp-overlap.js'
 import {fixture} from '../../helpers/fixtures.js'
 import {snapshotOf, type HostExample} from '../../helpers/examples.js'
@@ -134,5 +135,15 @@ describe('dhcp-overlap from the requested-address probe', () => {
     const [result] = judge(dhcpOverlap, lan({containers: [{name: 'nas', network: 'lan', ip: '192.168.1.120'}]}), {dhcpRanges: ['192.168.1.100-192.168.1.150']})
     expect(result?.outcome).toBe('fail')
     expect(result?.message).toContain("container nas's static address 192.168.1.120 is inside the declared DHCP pool 192.168.1.100-192.168.1.150")
+  })
+
+  it('tells the fix whether an address it would take is in a pool: offered back, offered others beside it, or not settled', () => {
+    const host = lan({containers: [...(lan().containers ?? []), {name: 'nas', network: 'lan', ip: '192.168.1.120'}]})
+    const records = (pool: string) => (probed(host, pool, {fallback: '192.168.1.101'}).probes ?? []) as ProbeRecord[]
+    expect(poolMembership(records('192.168.1.100-192.168.1.150'), 'eth0', '192.168.1.120')).toBe('in')
+    expect(poolMembership(records('192.168.1.130-192.168.1.150'), 'eth0', '192.168.1.120')).toBe('out')
+    expect(poolMembership(records('192.168.1.100-192.168.1.150'), 'eth0', '192.168.1.191')).toBe('out')
+    expect(poolMembership(records('192.168.1.100-192.168.1.150'), 'eth0', '192.168.1.50')).toBe('unanswered')
+    expect(poolMembership([], 'eth0', '192.168.1.191')).toBe('unanswered')
   })
 })

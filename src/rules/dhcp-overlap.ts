@@ -78,13 +78,12 @@ export const dhcpOverlap: Rule = {
         ...statics.filter(({membership}) => membership === 'in').map(({container, address, how}) => `container ${container}'s static address ${address} is ${how}`),
       ]
       if (problems.length > 0) {
-        return {
-          outcome: 'fail',
-          subject,
-          message: `${problems.join('; ')}: a container and a LAN device will end up with the same address.`,
-          evidence,
-          fix: fixFor(model, l2, [...declared, ...offered.map((offer) => offer.offered), ...statics.filter(({membership}) => membership === 'in').map(({address}) => address)]),
-        }
+        const pinned = statics.filter(({membership}) => membership === 'in')
+        const rangeClear = problems.length === pinned.length
+        const fix = rangeClear
+          ? {summary: `Give ${pinned.map(({container}) => container).join(', ')} a static address outside the DHCP pool (docker network disconnect, then docker network connect --ip), or shrink the pool.`, commands: []}
+          : fixFor(model, l2, [...declared, ...offered.map((offer) => offer.offered), ...pinned.map(({address}) => address)])
+        return {outcome: 'fail', subject, message: `${problems.join('; ')}: a container and a LAN device will end up with the same address.`, evidence, fix}
       }
       const range = pools.map((pool) => pool.allocatable).join(', ')
       if (declared.length > 0) return {outcome: 'pass', subject, message: `Docker's range ${range}${statics.length > 0 ? ' and its static addresses stay' : ' stays'} clear of the declared DHCP pool ${declared.join(', ')}.`, evidence}

@@ -125,6 +125,7 @@ describe('dhcp-overlap from the requested-address probe', () => {
     const [result] = judge(dhcpOverlap, probed(host, '192.168.1.100-192.168.1.150', {fallback: '192.168.1.101'}))
     expect(result?.outcome).toBe('fail')
     expect(result?.message).toContain("container nas's static address 192.168.1.120 is in the pool of the DHCP server 192.168.1.1")
+    expect(result?.fix?.summary).toMatch(/^Give nas a static address outside the DHCP pool/)
     const [outside] = judge(dhcpOverlap, probed(host, '192.168.1.130-192.168.1.150'))
     expect(outside?.outcome).toBe('pass')
   })

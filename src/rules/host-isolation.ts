@@ -62,12 +62,13 @@ export function shimFix(model: HostModel, l2: L2Network, parent: string): Fix {
 }
 
 /**
- * A reply the host got through the parent itself cannot be the container's: macvlan passes no frame between a parent
- * and its children. Another device on the LAN holds that address (a second Docker host with the same range gives the
- * same address, and with Docker 26 or older the same MAC).
+ * A reply the host got on-link through the parent itself cannot be the container's: macvlan passes no frame between a
+ * parent and its children. Another device on the LAN holds that address (a second Docker host with the same range gives
+ * the same address, and with Docker 26 or older the same MAC). Through a router the container may well answer.
  */
 export function answeredByAnother(model: HostModel, l2: L2Network, record: ProbeRecord): boolean {
-  return l2.driver === 'macvlan' && record.outcome === 'reply' && l2.parent !== undefined && model.routeTo(record.target)?.dev === l2.parent
+  const route = model.routeTo(record.target)
+  return l2.driver === 'macvlan' && record.outcome === 'reply' && l2.parent !== undefined && route?.dev === l2.parent && !route.gateway
 }
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */

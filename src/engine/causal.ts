@@ -65,10 +65,10 @@ function samePlace(on: CausalScope, symptom: Place, cause: Place): boolean {
 
 const showsOneOf = (check: CheckResult, symptoms: string[] | undefined) => !symptoms || symptoms.some((symptom) => check.symptoms?.includes(symptom))
 
-/** How a report names a check in a sentence: `parent-down (lan)`. */
+/** How a report names a check in a sentence: `parent-down (eth1)`, by its container, else its interface, else its network. */
 export function refText(ref: CheckRef): string {
   const {container, network, interface: link} = ref.subject
-  const where = container ?? network ?? link
+  const where = container ?? link ?? network
   return where ? `${ref.id} (${where})` : ref.id
 }
 

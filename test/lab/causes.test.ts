@@ -41,5 +41,16 @@ for (const {scenario, root, consequences} of CASES) {
       expect(run.exitCode).toBe(2)
       expect(run.after).toEqual(run.before)
     })
+
+    it(`leads the Nagios line with ${root.id} as one problem, and counts one problem first in the table`, async () => {
+      // The DHCP window is left short: no verdict here depends on a DHCP offer.
+      const nagios = await lab().macvlan(['doctor', '--format', 'nagios', '--dhcp-timeout', '1000'])
+      const where = root.subject.interface ?? root.subject.network
+      expect(nagios.stdout.split('\n')[0]).toMatch(new RegExp(`^MACVLAN CRITICAL - 1 problem: ${root.id} \\(${where}\\) \\(`))
+      expect(nagios.exitCode).toBe(2)
+      const table = await lab().macvlan(['doctor', '--dhcp-timeout', '1000'])
+      expect(table.stdout.split('\n')[0]).toMatch(/^# status: FAIL, 1 problem \(/)
+      expect(table.exitCode).toBe(2)
+    })
   })
 }

@@ -58,7 +58,7 @@ describe('causes from the lab fixtures', () => {
     expect(problemsOf(report.checks).map((check) => check.id).sort()).toEqual(['container-route', 'container-route', 'gateway-missing', 'host-isolation', 'parent-down'])
     const web = report.checks.find((check) => check.id === 'container-route' && check.subject.container === 'web')
     expect(web?.outcome).toBe('fail')
-    expect(web?.message).toMatch(/This follows from parent-down \(lan\): fix that first\.$/)
+    expect(web?.message).toMatch(/This follows from parent-down \(eth1\): fix that first\.$/)
     expect(web?.message).not.toContain('mac-filtered')
   })
 
@@ -70,7 +70,7 @@ describe('causes from the lab fixtures', () => {
   it('an incomplete shim explains the host isolation it causes', () => {
     const report = reportOf(fixture('shim-without-route'))
     expectOneRoot(report, {id: 'shim-incomplete', subject: {network: 'lan', interface: 'lan-shim'}})
-    expect(named(report.checks, 'host-isolation')[0]?.message).toContain('This follows from shim-incomplete (lan)')
+    expect(named(report.checks, 'host-isolation')[0]?.message).toContain('This follows from shim-incomplete (lan-shim)')
   })
 
   it('proven MAC filtering explains the containers that cannot reach their gateway, not a peer failure', () => {

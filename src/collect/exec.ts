@@ -49,9 +49,17 @@ export async function runJson(file: string, args: readonly string[], options: Ru
   return parseJsonOutput(file, args, await run(file, args, options))
 }
 
+/**
+ * Control characters JSON forbids raw anywhere: inside a string they must be escaped, and outside one only tab, line
+ * feed and carriage return may appear. iproute2's JSON writer escapes only `"`, `\\` and \b \f \n \r \t (jsonw_puts
+ * in lib/json_writer.c), so an interface named with ESC or SOH, which the kernel accepts, made all of `ip -j`'s
+ * output unreadable. Escaping them changes nothing else: they can only occur inside strings.
+ */
+const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g
+
 export function parseJsonOutput(file: string, args: readonly string[], stdout: string): unknown {
   try {
-    return JSON.parse(stdout === '' ? 'null' : stdout)
+    return JSON.parse(stdout === '' ? 'null' : stdout.replaceAll(RAW_CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`))
   } catch {
     throw new CollectFailure('bad-output', `\`${shellLine([file, ...args])}\` did not print JSON`, `Upgrade ${PACKAGE_OF[file] ?? file}: JSON output is needed.`)
   }

@@ -1,8 +1,17 @@
 /**
  * Runs a program with an argument vector, never through a shell, with a time limit. This is all the project needs of
  * execa, whose import alone costs about 110 ms on a two-core host: a third of a whole `doctor --no-probe` (README).
+ *
+ * Every program dies with the doctor: it leads a process group of its own, and the whole group (whatever it forked:
+ * the pings of a fan-out, nsenter's child) is killed when the doctor exits or dies of a signal it handles. Against
+ * SIGKILL, which no handler sees, util-linux `setpriv --pdeathsig KILL` starts it where available, so the kernel kills
+ * it when the doctor dies.
  */
-import {spawn} from 'node:child_process'
+import {spawn, type ChildProcess} from 'node:child_process'
+import {accessSync, constants, statSync} from 'node:fs'
+import {delimiter, join} from 'node:path'
+
+import {onInterrupt} from './interrupt.js'
 
 export interface ProgramResult {
   stdout: string
@@ -25,9 +34,65 @@ export interface ProgramOptions {
 /** How long a program that ignored SIGTERM at its time limit gets before SIGKILL. */
 const KILL_GRACE_MS = 2000
 
-export function runProgram(file: string, args: readonly string[], options: ProgramOptions): Promise<ProgramResult> {
+const running = new Set<ChildProcess>()
+
+/** Signals `child`'s whole process group; a group that is already gone is fine. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal)
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+let hooked = false
+function killRunningOnExit(): void {
+  if (hooked) return
+  hooked = true
+  const killAll = () => {
+    for (const child of running) signalGroup(child, 'SIGKILL')
+  }
+  process.on('exit', killAll)
+  onInterrupt(killAll, 'first')
+}
+
+/** Where `file` would be executed from, as execvp finds it; undefined when it is not installed. */
+function executable(file: string, path: string | undefined): string | undefined {
+  const candidates = file.includes('/') ? [file] : (path ?? '').split(delimiter).filter(Boolean).map((directory) => join(directory, file))
+  return candidates.find((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK)
+      return statSync(candidate).isFile()
+    } catch {
+      return false
+    }
+  })
+}
+
+let deathSignal: Promise<string | undefined> | undefined
+/** setpriv, when it can set the parent-death signal (util-linux 2.33 and later). Asked once. */
+function setprivWithDeathSignal(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  deathSignal ??= new Promise((resolve) => {
+    const setpriv = executable('setpriv', env.PATH)
+    if (!setpriv) return resolve(undefined)
+    const check = spawn(setpriv, ['--pdeathsig', 'KILL', '--', 'true'], {stdio: 'ignore'})
+    check.on('error', () => resolve(undefined))
+    check.on('close', (code) => resolve(code === 0 ? setpriv : undefined))
+  })
+  return deathSignal
+}
+
+export async function runProgram(file: string, args: readonly string[], options: ProgramOptions): Promise<ProgramResult> {
+  const env: NodeJS.ProcessEnv = {...process.env, LC_ALL: 'C', ...options.env}
+  const setpriv = await setprivWithDeathSignal(env)
+  const program = setpriv ? executable(file, env.PATH) : file
+  // As spawn itself would say: the wrapper must not turn "not installed" into a failure of setpriv.
+  if (program === undefined) return {stdout: '', stderr: '', timedOut: false, errorCode: 'ENOENT', failure: `spawn ${file} ENOENT`}
+  const [command, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', program, ...args]] : [file, args]
+  killRunningOnExit()
   return new Promise((resolve) => {
-    const child = spawn(file, args, {env: {...process.env, LC_ALL: 'C', ...options.env}, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+    const child = spawn(command, argv, {env, detached: true, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+    running.add(child)
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -35,11 +100,12 @@ export function runProgram(file: string, args: readonly string[], options: Progr
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGTERM')
-      setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref()
+      signalGroup(child, 'SIGTERM')
+      setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS).unref()
     }, options.timeoutMs)
     const finish = (result: Omit<ProgramResult, 'stdout' | 'stderr' | 'timedOut'>) => {
       clearTimeout(timer)
+      running.delete(child)
       resolve({stdout: stdout.replace(/\r?\n$/, ''), stderr, timedOut, ...result})
     }
     child.on('error', (error: NodeJS.ErrnoException) => finish({...(error.code ? {errorCode: error.code} : {}), failure: error.message}))

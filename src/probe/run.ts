@@ -8,7 +8,7 @@ import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
 import {fanOut, withTarget} from '../fan-out.js'
 import {icmpSweep} from './icmp-sweep.js'
 import {dhcpQuestions, planProbes, MAX_DHCP_QUESTIONS, type IcmpProbe, type ScratchProbe} from './plan.js'
-import {throwAwayMac, withScratch, type Scratch} from './scratch.js'
+import {removeStaleScratch, throwAwayMac, withScratch, type Scratch} from './scratch.js'
 import type {DhcpOffer, DhcpQuestion, ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
 
 export interface ProbeOptions {
@@ -237,6 +237,7 @@ export async function discoverDhcp(parent: string, questions: DhcpQuestion[], ti
 /** Sends every planned probe, all at once up to `concurrency`, so the phase takes about one probe timeout whatever the count. */
 export async function runProbes(model: HostModel, options: ProbeOptions): Promise<ProbeResults> {
   const started = options.now()
+  const removedStale = await removeStaleScratch(options.timeoutMs)
   const planned = planProbes(model)
   const plan = {...planned, icmp: planned.icmp.filter((probe) => wanted(options, probe.purpose)), scratch: SCRATCH_PURPOSES.some((purpose) => wanted(options, purpose)) ? planned.scratch : []}
   const missing = missingFor(model)
@@ -280,6 +281,7 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
     icmpEngine: host.engine,
     records: [...host.records, ...inContainers, ...scratch.flat()],
     skipped: dedupe(skipped),
+    ...(removedStale.length > 0 ? {removedStale} : {}),
   }
 }
 

@@ -81,4 +81,6 @@ export interface ProbeResults {
   icmpEngine: 'raw-socket' | 'ping'
   records: ProbeRecord[]
   skipped: ProbeSkip[]
+  /** Throw-away namespaces (each with its macvlan) that runs killed by SIGKILL had left behind, removed before probing. */
+  removedStale?: string[]
 }

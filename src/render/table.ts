@@ -138,6 +138,7 @@ function probeLines(report: Report, verbose: boolean): string[] {
   ]
   for (const record of verbose ? probes.records : unanswered) lines.push(`  ${describe(record)}`)
   for (const skip of probes.skipped) lines.push(`  not probed: ${skip.reason}${skip.hint ? ` — ${skip.hint}` : ''}`)
+  if (probes.removedStale) lines.push(`  removed, left by a killed run: ${probes.removedStale.join(', ')}`)
   return lines
 }
 
@@ -250,7 +251,7 @@ function plainList(report: Report, options: RenderOptions): string {
   const rootsOf = new Map<CheckResult, string[]>()
   for (const root of view.roots) for (const consequence of root.consequences) rootsOf.set(consequence, [...(rootsOf.get(consequence) ?? []), rootName(root.check)])
   const visible = report.checks.filter((check) => shown(check, options.verbose)).sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
-  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`)]
+  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`), ...(report.probes?.removedStale ? [`# removed, left by a killed run: ${report.probes.removedStale.join(', ')}`] : [])]
   const rows = visible.map((check) => {
     const {network, container, interface: iface} = check.subject
     const causes = rootsOf.get(check)

@@ -77,3 +77,12 @@ describe('nagios', () => {
     expect(render(goldenReport(name), 'nagios', {color: false, verbose: false})).toMatch(line)
   })
 })
+
+describe('table', () => {
+  it('says which throw-away namespaces a killed run had left, and that this run removed them', () => {
+    const probes = {startedAt: '2026-01-01T00:00:00.000Z', durationMs: 0, timeoutMs: 1000, icmpEngine: 'ping' as const, records: [], skipped: [], removedStale: ['mvd-probe-4242-0a1b2c']}
+    const report = {...goldenReport('healthy'), probes}
+    expect(render(report, 'table', {color: false, verbose: false, columns: 120})).toContain('\n  removed, left by a killed run: mvd-probe-4242-0a1b2c\n')
+    expect(render(report, 'table', {color: false, verbose: false})).toContain('\n# removed, left by a killed run: mvd-probe-4242-0a1b2c\n')
+  })
+})

@@ -1,4 +1,8 @@
 /** The one way the tool runs programs: argv without a shell, a time limit, and a failure said in one line. */
+import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {readdirSync, readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import {runProgram} from '../../src/run-program.js'
@@ -30,5 +34,67 @@ describe('runProgram', () => {
   it('feeds input on stdin, and runs in the C locale so messages can be matched', async () => {
     expect((await runProgram('cat', [], {timeoutMs: 5000, input: 'piped'})).stdout).toBe('piped')
     expect((await runProgram('sh', ['-c', 'echo $LC_ALL'], {timeoutMs: 5000})).stdout).toBe('C')
+  })
+})
+
+/** Pids of the processes whose environment carries `marker`. */
+function processesWith(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(marker)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Polls until `done` or `ms` passed; what it returns is then asserted, never the time it took. */
+async function waitFor<T>(probe: () => T, done: (value: T) => boolean, ms = 2000): Promise<T> {
+  const deadline = Date.now() + ms
+  let value = probe()
+  while (!done(value) && Date.now() < deadline) {
+    await pause(25)
+    value = probe()
+  }
+  return value
+}
+
+/** Starts a Node process that runs `argv` through runProgram, and waits until `count` marked processes run. */
+async function holding(argv: string[], count: number) {
+  const marker = `MVD_HOLD=${randomBytes(6).toString('hex')}`
+  const [key = '', value = ''] = marker.split('=')
+  const holder = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/hold-program.ts', ...argv], {stdio: 'ignore', env: {...process.env, [key]: value}})
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => holder.on('exit', (code, signal) => resolve({code, signal})))
+  const started = await waitFor(() => processesWith(marker), (pids) => pids.length >= count, 20_000)
+  // Never leave a holder behind when it did not come up as expected.
+  if (started.length < count) for (const pid of started) process.kill(pid, 'SIGKILL')
+  expect(started.length).toBeGreaterThanOrEqual(count)
+  return {pid: holder.pid ?? 0, marker, exited}
+}
+
+describe('programs die with the doctor', () => {
+  it.each([
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+    ['SIGQUIT', 131],
+    ['SIGTERM', 143],
+  ] as const)('%s kills the program and everything it forked, then exits %i', async (signal, code) => {
+    // The holder, sh, and the sleep sh forked into the background.
+    const run = await holding(['sh', '-c', 'sleep 300 & wait'], 3)
+    process.kill(run.pid, signal)
+    expect(await run.exited).toEqual({code, signal: null})
+    expect(await waitFor(() => processesWith(run.marker), (pids) => pids.length === 0)).toEqual([])
+  })
+
+  it('SIGKILL, which no handler sees: the kernel kills the program (PR_SET_PDEATHSIG through setpriv)', async () => {
+    const run = await holding(['sleep', '300'], 2)
+    process.kill(run.pid, 'SIGKILL')
+    expect(await run.exited).toEqual({code: null, signal: 'SIGKILL'})
+    expect(await waitFor(() => processesWith(run.marker), (pids) => pids.length === 0)).toEqual([])
   })
 })

@@ -68,7 +68,7 @@ function problem(root: RootCause, base: string): string[] {
   const {check, consequences} = root
   const lines = [`### ${ICON[check.outcome]} ${check.id}: ${inline(statement(check.message))}`, '', `${subjectText(check)}. ${inline(check.message)} (${check.code})`, '']
   if (consequences.length > 0) {
-    lines.push(`**Also explains** ${consequenceList(consequences)}, which need no fix of their own:`, '', ...consequences.map((consequence) => `- ${ICON[consequence.outcome]} ${consequence.id}, ${subjectText(consequence)}: ${inline(consequence.message)}`), '')
+    lines.push(`**Also explains** ${consequenceList(consequences)}, which ${consequences.length === 1 ? 'needs no fix of its own' : 'need no fix of their own'}:`, '', ...consequences.map((consequence) => `- ${ICON[consequence.outcome]} ${consequence.id}, ${subjectText(consequence)}: ${inline(consequence.message)}`), '')
   }
   if (check.evidence) {
     lines.push('<details><summary>Evidence</summary>', '', ...factLines(check.evidence.facts), '', 'See it yourself:', '', ...fence('sh', check.evidence.commands), '', '</details>', '')

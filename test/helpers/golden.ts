@@ -9,7 +9,8 @@ import {RULES} from '../../src/rules/index.js'
 import {snapshotOf, type HostExample} from './examples.js'
 import {fixture} from './fixtures.js'
 
-export const GOLDEN_FIXTURES = ['healthy', 'host-isolation', 'parent-down', 'duplicate-mac'] as const
+/** shim-without-route: a root cause (shim-incomplete) with a consequence (host-isolation) folded under it. */
+export const GOLDEN_FIXTURES = ['healthy', 'host-isolation', 'parent-down', 'duplicate-mac', 'shim-without-route'] as const
 
 /** Golden reports are rendered as on a 100-column terminal, passing checks included. */
 export const GOLDEN_OPTIONS = {color: false, verbose: true, columns: 100} as const

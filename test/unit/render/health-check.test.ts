@@ -18,13 +18,19 @@ function probed(report: Report, records: ProbeRecord[]): Report {
 
 const perfLabels = (line: string) => (line.split(' | ')[1] ?? '').trim().split(' ').map((entry) => entry.split('=')[0])
 
-describe('nagios', () => {
+describe('nagios and the status line under --fail-on', () => {
   it('--fail-on fail makes a warning OK in the status word, as in the exit code', () => {
     const report = goldenReport('host-isolation')
     expect(render(report, 'nagios', {color: false, verbose: false, failOn: 'fail'})).toMatch(/^MACVLAN OK - 1 problem: host-isolation/)
     expect(exitCodeFor(report.status, 'fail')).toBe(0)
     expect(render(report, 'nagios', {color: false, verbose: false, failOn: 'warn'})).toMatch(/^MACVLAN WARNING - /)
     expect(render(goldenReport('parent-down'), 'nagios', {color: false, verbose: false, failOn: 'fail'})).toMatch(/^MACVLAN CRITICAL - /)
+  })
+
+  it('the table states the status under the policy, and the one it would be without it', () => {
+    const text = render(goldenReport('host-isolation'), 'table', {color: false, verbose: false, columns: 120, failOn: 'fail'})
+    expect(text).toContain('status: OK (WARN under the default policy; --fail-on fail), 1 problem (0 failed, 1 warnings,')
+    expect(render(goldenReport('host-isolation'), 'table', {color: false, verbose: false, failOn: 'fail'})).toMatch(/^# status: OK, 1 problem/)
   })
 
   it('has the same perfdata labels with and without probes (U when probes did not run)', () => {

@@ -45,7 +45,7 @@ export function causalView(report: Pick<Report, 'checks'>): CausalView {
 }
 
 /** The one word that says where: a container, else an interface, else a network. */
-export function whereOf(check: Pick<CheckResult, 'subject'>): string | undefined {
+function whereOf(check: Pick<CheckResult, 'subject'>): string | undefined {
   return check.subject.container ?? check.subject.interface ?? check.subject.network
 }
 

@@ -41,7 +41,7 @@ function groupByNetwork(checks: CheckResult[]): Map<string, CheckResult[]> {
 }
 
 /** Words to lines of at most `width` columns; a word longer than a line is cut, never the column overrun. */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const lines: string[] = []
   let line = ''
   for (const word of text.split(' ')) {
@@ -99,7 +99,7 @@ function fixLines(checks: CheckResult[], printed: Set<string>): string[] {
 }
 
 /** "1 problem (3 failed, 0 warnings, …)": problems are root causes, the checks in brackets count symptoms too. */
-export function countsText(report: Report, view: CausalView): string {
+function countsText(report: Report, view: CausalView): string {
   const {counts} = report
   const problems = view.roots.length
   return `${problems} ${problems === 1 ? 'problem' : 'problems'} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`

@@ -4,7 +4,8 @@ import {describe, expect, it} from 'vitest'
 
 import type {Report} from '../../../src/engine/report.js'
 import {render} from '../../../src/render/index.js'
-import {terminalColumns} from '../../../src/render/table.js'
+import {RULES} from '../../../src/rules/index.js'
+import {alignedRows, terminalColumns} from '../../../src/render/table.js'
 import {generatedReport} from '../../helpers/generated-reports.js'
 import {GOLDEN_FIXTURES, goldenReport} from '../../helpers/golden.js'
 
@@ -51,6 +52,14 @@ describe('not a terminal', () => {
 
   it('prints only the status for a healthy host without --verbose', () => {
     expect(render(goldenReport('healthy'), 'table', {color: false, verbose: false})).toBe('# status: OK, 0 problems (0 failed, 0 warnings, 0 errors, 5 skipped, 27 passed)\n')
+  })
+})
+
+describe('macvlan rules on a terminal', () => {
+  it.each([80, 120])('fits %i columns with every id whole on its row', (columns) => {
+    const lines = alignedRows(['code', 'id', 'severity', 'title'], RULES.map(({meta}) => [meta.code, meta.id, meta.severity, meta.title]), columns)
+    expect(overlong(lines.join('\n'), columns)).toEqual([])
+    for (const {meta} of RULES) expect(lines.some((line) => line.startsWith(`${meta.code}  `) && line.split(/\s+/)[1] === meta.id)).toBe(true)
   })
 })
 

@@ -63,10 +63,15 @@ export async function collectContainers(ids: string[], networks: DockerNetwork[]
   if (networks.length === 0 || ids.length === 0) return []
   const networkIds = new Set(networks.map((network) => network.id))
   const networkNames = new Set(networks.map((network) => network.name))
-  const containers = parseContainers(await inspectContainers(ids, options))
+  const containers = await currentContainers(ids, options)
   return containers
     .filter((container) => container.networks.some((n) => networkIds.has(n.networkId) || networkNames.has(n.name)))
     .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** The containers `ids` as Docker sees them now; one that no longer exists is left out. */
+export async function currentContainers(ids: string[], options: RunOptions): Promise<DockerContainer[]> {
+  return parseContainers(await inspectContainers(ids, options))
 }
 
 /** `docker inspect` fails as a whole when one container vanished after `ps`; retry with the survivors. */

@@ -118,6 +118,10 @@ export function parseContainers(raw: unknown): DockerContainer[] {
       status: str(state.Status) ?? 'unknown',
       running: state.Running === true,
       pid: typeof state.Pid === 'number' ? state.Pid : 0,
+      // Docker prints the zero time for a container that never started.
+      startedAt: str(state.StartedAt)?.startsWith('0001-') ? undefined : str(state.StartedAt),
+      restartCount: typeof item.RestartCount === 'number' ? item.RestartCount : undefined,
+      health: str(obj(state.Health).Status),
       sandboxKey: str(settings.SandboxKey),
       networks: Object.entries(obj(settings.Networks))
         .map(([name, value]) => parseContainerNetwork(name, obj(value)))

@@ -1,6 +1,7 @@
 import {cidrContains, isIPv6} from './ip.js'
 import type {
   Address,
+  CollectError,
   ContainerNetwork,
   ContainerView,
   DockerContainer,
@@ -54,6 +55,12 @@ export function l2NetworksOf(networks: DockerNetwork[]): L2Network[] {
       return l2
     })
 }
+
+/**
+ * How long a restarted container must stay up before its silence can mean anything: Docker's restart manager treats a
+ * run of 10 s as a successful start (it then resets its back-off), and a probe round fits well inside it.
+ */
+export const STEADY_AFTER_MS = 10_000
 
 /** Read-only views over a snapshot that several rules need. */
 export class HostModel {
@@ -131,7 +138,31 @@ export class HostModel {
     const slice = this.data('containerViews')[container.id]
     return slice && 'data' in slice ? slice.data : undefined
   }
+
+  /** Why a running container's own view could not be collected (it needs root, it stopped mid-run), if it could not. */
+  containerViewError(container: DockerContainer): CollectError | undefined {
+    const slice = this.data('containerViews')[container.id]
+    return slice && 'error' in slice ? slice.error : undefined
+  }
+
+  /**
+   * Why `container` is not running steadily enough to be probed (restarting, paused, still starting by its health check,
+   * or up only moments after a restart), judged at the snapshot's collection time; undefined when it is steady. A first
+   * run is steady from the start: Docker wires its network before the process starts.
+   */
+  unsteadyReason(container: DockerContainer): string | undefined {
+    const restarts = container.restartCount ? ` (restarted ${container.restartCount} times)` : ''
+    if (container.status === 'restarting') return `${container.name} is restarting${restarts}`
+    if (container.status === 'paused') return `${container.name} is paused`
+    if (container.health === 'starting') return `${container.name} is still starting (health: starting)`
+    const upMs = container.startedAt ? Date.parse(this.snapshot.collectedAt) - Date.parse(container.startedAt) : Number.NaN
+    if (container.restartCount && upMs < STEADY_AFTER_MS) {
+      return `${container.name} was restarted ${container.restartCount} times, the last ${Math.max(0, Math.round(upMs / 1000))} s before this run: it has not stayed up`
+    }
+    return undefined
+  }
 }
+
 
 /** The IPv4 pools of a network, each with what Docker may allocate from it. */
 export function ipv4Pools(l2: L2Network): Array<IpamConfig & {allocatable: string}> {

@@ -6,7 +6,13 @@ import {namespacePathOf} from '../collect/docker.js'
 import {ipv4Pools, type HostModel} from '../model/host-model.js'
 import {bareAddress, cidrContains, intervalOf, ipv4Text, ipv4Value, type Interval} from '../model/ip.js'
 import {shimPlan} from '../rules/host-isolation.js'
+import type {DockerContainer} from '../snapshot/types.js'
 import type {DhcpQuestion, ProbePurpose, ProbeSkip} from './types.js'
+
+/** The probes sent from inside a container's namespace. */
+export const FROM_CONTAINER: ProbePurpose[] = ['container-to-gateway', 'container-to-host', 'container-to-peer']
+/** Every probe sent from or to one container. */
+export const CONTAINER_PURPOSES: ProbePurpose[] = ['host-to-container', ...FROM_CONTAINER]
 
 export interface IcmpProbe {
   purpose: ProbePurpose
@@ -46,6 +52,10 @@ export function planProbes(model: HostModel): ProbePlan {
   const icmp: IcmpProbe[] = []
   const scratchByParent = new Map<string, ScratchProbe>()
   const skipped: ProbeSkip[] = []
+  const noteUnsteady = (container: DockerContainer) => {
+    const reason = model.unsteadyReason(container)
+    if (reason && !skipped.some((skip) => skip.container === container.name)) skipped.push({probe: `container ${container.name}`, reason: `${reason}: not probed`, purposes: CONTAINER_PURPOSES, container: container.name})
+  }
   for (const l2 of model.l2Networks()) {
     const parent = l2.parent ? model.link(l2.parent) : undefined
     if (!l2.parent || !parent) continue
@@ -53,7 +63,10 @@ export function planProbes(model: HostModel): ProbePlan {
     const inNetwork = (address: string) => pools.some((pool) => cidrContains(pool.subnet, address))
     const network = l2.network.name
     const endpoints = model.endpointsOf(l2.network).flatMap(({container, endpoint}) => (endpoint.ipv4 ? [{container, ip: bareAddress(endpoint.ipv4), mac: endpoint.mac}] : []))
-    const running = endpoints.filter(({container}) => container.running && container.pid > 0)
+    // A container that is not running steadily is neither probed nor anyone's peer: its silence would be blamed on the LAN.
+    const live = endpoints.filter(({container}) => container.running)
+    for (const {container} of live) noteUnsteady(container)
+    const running = live.filter(({container}) => container.pid > 0 && !model.unsteadyReason(container))
     const gateway = pools.find((pool) => pool.gateway && inNetwork(pool.gateway))?.gateway
     const hostAddresses = [l2.parent, ...model.hostMacvlansOn(l2.parent).map((link) => link.name)].flatMap((name) => model.addressesOf(name).map((address) => address.local)).filter(inNetwork)
 
@@ -78,7 +91,7 @@ export function planProbes(model: HostModel): ProbePlan {
     scratchByParent.set(l2.parent, scratch)
   }
   if (icmp.length > MAX_TARGETS) {
-    skipped.push({probe: 'icmp', reason: `${icmp.length - MAX_TARGETS} ICMP probes over the limit of ${MAX_TARGETS} were not sent`})
+    skipped.push({probe: 'icmp', reason: `${icmp.length - MAX_TARGETS} ICMP probes over the limit of ${MAX_TARGETS} were not sent`, purposes: [...new Set(icmp.slice(MAX_TARGETS).map((probe) => probe.purpose))]})
     icmp.length = MAX_TARGETS
   }
   return {icmp, scratch: [...scratchByParent.values()], skipped}

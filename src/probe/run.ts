@@ -7,7 +7,8 @@ import {shellLine} from '../model/commands.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
 import {fanOut, withTarget} from '../fan-out.js'
 import {icmpSweep} from './icmp-sweep.js'
-import {dhcpQuestions, planProbes, MAX_DHCP_QUESTIONS, type IcmpProbe, type ScratchProbe} from './plan.js'
+import {dhcpQuestions, FROM_CONTAINER, planProbes, MAX_DHCP_QUESTIONS, type IcmpProbe, type ScratchProbe} from './plan.js'
+import {recheckContainers} from './recheck.js'
 import {removeStaleScratch, throwAwayMac, withScratch, type Scratch} from './scratch.js'
 import type {DhcpOffer, DhcpQuestion, ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from './types.js'
 
@@ -175,7 +176,8 @@ async function dhcpDiscover(scratch: Scratch, questions: DhcpQuestion[], timeout
     parent: scratch.parent,
     from: {namespace: 'probe', interface: scratch.interface, mac: scratch.mac},
     target: '255.255.255.255:67',
-    outcome: result.exitCode !== 0 ? 'error' : offers.length > 0 ? 'reply' : 'no-reply',
+    // An offer is an answer even when the discovery ended badly afterwards; silence counts only from a clean run.
+    outcome: offers.length > 0 ? 'reply' : result.exitCode !== 0 ? 'error' : 'no-reply',
     offers,
     questions,
     ...(result.failure ? {detail: result.failure} : {}),
@@ -206,13 +208,20 @@ async function scratchProbes(plan: ScratchProbe, model: HostModel, options: Prob
   return [...host, ...scratch]
 }
 
+const HOST_ICMP: ProbePurpose[] = ['host-to-container', 'host-to-gateway']
+const SCRATCH_PURPOSES: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']
+
 /** Why a kind of probe cannot run here, with what to install or how to run; empty when it can. */
 function missingFor(model: HostModel): {icmp: ProbeSkip[]; containers: ProbeSkip[]; scratch: ProbeSkip[]} {
   const host = model.data('host')
-  const tool = (name: string): ProbeSkip[] => (host.tools[name] ? [] : [{probe: name, reason: `${name} is not installed`, hint: `Install ${PACKAGE_OF[name] ?? name}.`}])
-  const root: ProbeSkip[] = host.privileges.uid === 0 ? [] : [{probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).'}]
-  const admin: ProbeSkip[] = host.privileges.capNetAdmin ? [] : [{probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).'}]
-  return {icmp: tool('ping'), containers: [...tool('ping'), ...tool('nsenter'), ...root], scratch: [...tool('arping'), ...admin, ...root]}
+  const tool = (name: string, purposes: ProbePurpose[]): ProbeSkip[] => (host.tools[name] ? [] : [{probe: name, reason: `${name} is not installed`, hint: `Install ${PACKAGE_OF[name] ?? name}.`, purposes}])
+  const root = (purposes: ProbePurpose[]): ProbeSkip[] => (host.privileges.uid === 0 ? [] : [{probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).', purposes}])
+  const admin: ProbeSkip[] = host.privileges.capNetAdmin ? [] : [{probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).', purposes: SCRATCH_PURPOSES}]
+  return {
+    icmp: tool('ping', HOST_ICMP),
+    containers: [...tool('ping', FROM_CONTAINER), ...tool('nsenter', FROM_CONTAINER), ...root(FROM_CONTAINER)],
+    scratch: [...tool('arping', SCRATCH_PURPOSES), ...admin, ...root(SCRATCH_PURPOSES)],
+  }
 }
 
 /** The flags and output parsed here are iputils' arping; Habets' arping (Debian package "arping") differs in both. */
@@ -220,8 +229,6 @@ async function arpingIsIputils(): Promise<boolean> {
   const version = await exec(['arping', '-V'], 2000)
   return `${version.stdout}${version.stderr}`.includes('iputils')
 }
-
-const SCRATCH_PURPOSES: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']
 
 /** ARP for each address a fix would take, from a throw-away MAC on `parent`: an answer means someone already uses it. */
 export async function proveFree(parent: string, addresses: string[], timeoutMs: number): Promise<ProbeRecord[]> {
@@ -249,7 +256,7 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   for (const group of groups) if (group.probes.length > 0) skipped.push(...group.missing)
   const runnable = groups.flatMap((group) => (group.missing.length === 0 ? group.probes : []))
   if (missing.scratch.length === 0 && plan.scratch.length > 0 && !(await arpingIsIputils())) {
-    missing.scratch.push({probe: 'arping', reason: "the arping found is not iputils' (its flags and output differ)", hint: 'Install iputils-arping.'})
+    missing.scratch.push({probe: 'arping', reason: "the arping found is not iputils' (its flags and output differ)", hint: 'Install iputils-arping.', purposes: SCRATCH_PURPOSES})
   }
   if (plan.scratch.length > 0) skipped.push(...missing.scratch)
   const scratchPlans = missing.scratch.length === 0 ? plan.scratch : []
@@ -263,7 +270,7 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   const scratchRuns = Promise.all(
     scratchPlans.map((scratchPlan, index) =>
       scratchProbes(scratchPlan, model, options, () => readiness[index]?.resolve()).catch((error: Error): ProbeRecord[] => {
-        skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: error.message})
+        skipped.push({probe: `scratch on ${scratchPlan.parent}`, reason: `the throw-away interface on ${scratchPlan.parent} could not be set up (${error.message})`, purposes: SCRATCH_PURPOSES, parent: scratchPlan.parent})
         return []
       }).finally(() => readiness[index]?.resolve()),
     ),
@@ -274,17 +281,32 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
     containerIcmp(runnable.filter((probe) => probe.namespacePath), model, options),
     scratchRuns,
   ])
+  // A container that changed under the run is not blamed on the network; when Docker cannot say, the records stand.
+  const sent = [...host.records, ...inContainers, ...scratch.flat()]
+  const rechecked = await recheckContainers(model, sent, {timeoutMs: options.timeoutMs + 2000, concurrency: options.concurrency}).catch(() => ({records: sent, skipped: []}))
+  skipped.push(...rechecked.skipped)
   return {
     startedAt: started.toISOString(),
     durationMs: options.now().getTime() - started.getTime(),
     timeoutMs: options.timeoutMs,
     icmpEngine: host.engine,
-    records: [...host.records, ...inContainers, ...scratch.flat()],
-    skipped: dedupe(skipped),
+    records: rechecked.records,
+    // Only what this run meant to send: a probe left out on purpose (a fix verifying its own checks) was not kept back.
+    skipped: dedupe(skipped).flatMap((skip) => {
+      const purposes = skip.purposes.filter((purpose) => wanted(options, purpose))
+      return purposes.length > 0 ? [{...skip, purposes}] : []
+    }),
     ...(removedStale.length > 0 ? {removedStale} : {}),
   }
 }
 
+/** One entry per reason (and parent or container), with every kind of probe it kept back. */
 function dedupe(skips: ProbeSkip[]): ProbeSkip[] {
-  return [...new Map(skips.map((skip) => [`${skip.probe}:${skip.reason}`, skip])).values()]
+  const merged = new Map<string, ProbeSkip>()
+  for (const skip of skips) {
+    const key = JSON.stringify([skip.probe, skip.reason, skip.parent, skip.container])
+    const seen = merged.get(key)
+    merged.set(key, seen ? {...seen, purposes: [...new Set([...seen.purposes, ...skip.purposes])]} : skip)
+  }
+  return [...merged.values()]
 }

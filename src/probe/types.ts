@@ -54,6 +54,7 @@ export interface ProbeRecord {
   parent?: string
   network?: string
   container?: string
+  /** Answered, silent, or errored (the probe itself failed: it says nothing about the network). A probe that was not sent has no record: see `ProbeResults.skipped`. */
   outcome: 'reply' | 'no-reply' | 'error'
   /** For ICMP: whether ARP for the next hop resolved, which splits a failure into L2 and L3. */
   l2?: 'resolved' | 'unresolved'
@@ -67,10 +68,16 @@ export interface ProbeRecord {
   command: string
 }
 
+/** Probes this run meant to send and could not: the questions they would have answered were not asked. */
 export interface ProbeSkip {
   probe: string
   reason: string
   hint?: string
+  /** The kinds of probe kept back. */
+  purposes: ProbePurpose[]
+  /** Set when only the probes through this parent, or from or to this container, were kept back. */
+  parent?: string
+  container?: string
 }
 
 export interface ProbeResults {

@@ -130,11 +130,13 @@ export function whyNoProbes(report: Report): string {
 function probeLines(report: Report, verbose: boolean): string[] {
   const probes = report.probes
   if (!probes) return [`probes: none (${whyNoProbes(report)})`]
-  const unanswered = probes.records.filter((record) => record.outcome !== 'reply' && record.purpose !== 'dhcp-discover')
+  // A DHCP discovery that no server answered is news, not a failed packet; a probe that errored said nothing either way.
+  const unanswered = probes.records.filter((record) => record.outcome === 'error' || (record.outcome === 'no-reply' && record.purpose !== 'dhcp-discover'))
+  const errored = unanswered.filter((record) => record.outcome === 'error')
   const scratch = probes.records.find((record) => record.from.namespace === 'probe')
   const origins = [...new Set(probes.records.map((record) => record.from.namespace).filter((namespace) => namespace !== 'probe'))]
   const lines = [
-    `probes: ${probes.records.length} sent in ${(probes.durationMs / 1000).toFixed(1)} s from ${origins.join(', ') || 'nowhere'}${scratch ? ` and throw-away MAC ${scratch.from.mac} on ${scratch.parent}` : ''}; ${unanswered.length} without reply`,
+    `probes: ${probes.records.length} sent in ${(probes.durationMs / 1000).toFixed(1)} s from ${origins.join(', ') || 'nowhere'}${scratch ? ` and throw-away MAC ${scratch.from.mac} on ${scratch.parent}` : ''}; ${unanswered.length - errored.length} without reply${errored.length > 0 ? `, ${errored.length} failed to run` : ''}`,
   ]
   for (const record of verbose ? probes.records : unanswered) lines.push(`  ${describe(record)}`)
   for (const skip of probes.skipped) lines.push(`  not probed: ${skip.reason}${skip.hint ? ` — ${skip.hint}` : ''}`)

@@ -1,7 +1,8 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {sh} from '../model/commands.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
-import {describe, probeFacts, recordsFor} from './probe-evidence.js'
+import {notApplicable} from './common.js'
+import {answersFor, describe, probeFacts, unaskedText} from './probe-evidence.js'
 
 export const containerRoute: Rule = {
   meta: {
@@ -30,9 +31,18 @@ export const containerRoute: Rule = {
   evaluate: ({model, probes}) =>
     model.l2Networks().flatMap((l2) =>
       model.endpointsOf(l2.network).flatMap(({container, endpoint}): Finding[] => {
-        const view = model.containerView(container)
-        if (!view || !endpoint.ipv4) return []
         const subject = {network: l2.network.name, container: container.name}
+        const answers = answersFor(probes, ['container-to-gateway', 'container-to-peer'], {container: container.name, network: l2.network.name})
+        // Not running steadily when collected, or changed while it was probed: its silence is not the LAN's.
+        const unsteady = model.unsteadyReason(container) ?? answers.notRun.find((skip) => skip.container === container.name && skip.purposes.includes('container-to-gateway'))?.reason
+        if (unsteady) return [{outcome: 'skip', skipKind: 'missing-data', subject, message: `Not checked: ${unsteady}, so nothing about its network or the LAN is concluded from it.`}]
+        if (!endpoint.ipv4) return []
+        if (!container.running || container.pid <= 0) return [notApplicable(subject, `${container.name} is not running (${container.status}): it has no routes to judge.`)]
+        const view = model.containerView(container)
+        if (!view) {
+          const error = model.containerViewError(container)
+          return [{outcome: 'skip', skipKind: 'missing-data', subject, message: `Not checked: ${container.name}'s own routes could not be read (${error ? error.message : 'its view was not collected'}).`}]
+        }
         const ip = bareAddress(endpoint.ipv4)
         const device = view.addresses.find((address) => address.local === ip)?.ifname
         const onLink = view.addresses.filter((address) => address.family === 'inet' && address.scope !== 'host').map((address) => `${address.local}/${address.prefixlen}`)
@@ -46,9 +56,10 @@ export const containerRoute: Rule = {
         }
         if (defaults.length > 1) problems.push({problem: `has ${defaults.length} default routes (${evidence.facts.defaultRoutes.join(', ')}): traffic leaves through whichever wins, not necessarily ${device}`, symptom: 'several-default-routes'})
         const described = problems.map(({problem}) => problem).join('; ')
-        const probed = [...recordsFor(probes, 'container-to-gateway', {container: container.name, network: l2.network.name}), ...recordsFor(probes, 'container-to-peer', {container: container.name, network: l2.network.name})]
-        const unreachable = probed.filter((record) => record.outcome !== 'reply')
-        if (probed.length > 0) Object.assign(evidence.facts, probeFacts(probed))
+        const probed = answers.judged
+        const unasked = unaskedText(answers)
+        const unreachable = probed.filter((record) => record.outcome === 'no-reply')
+        if (probed.length + answers.errored.length > 0) Object.assign(evidence.facts, probeFacts([...probed, ...answers.errored]))
         if (unreachable.length > 0) {
           return [
             {
@@ -68,7 +79,7 @@ export const containerRoute: Rule = {
         }
         if (problems.length === 0) {
           const proof = probed.length > 0 ? ` Proven: ${probed.map(describe).join('; ')}.` : ''
-          return [{outcome: 'pass', subject, message: `${container.name} routes off its subnet via ${defaults[0]?.gateway ?? 'no gateway (internal network)'}.${proof}`, evidence}]
+          return [{outcome: 'pass', subject, message: `${container.name} routes off its subnet via ${defaults[0]?.gateway ?? 'no gateway (internal network)'}.${proof}${unasked ? ` Reachability ${unasked}.` : ''}`, evidence}]
         }
         return [
           {

@@ -3,10 +3,10 @@ import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {ipv4Pools, type HostModel, type L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains, intervalText, overlapOf} from '../model/ip.js'
 import type {DhcpOffer, ProbeRecord} from '../probe/types.js'
-import {notApplicable} from './common.js'
+import {noParent, notApplicable} from './common.js'
 import {saferLayout} from './addressing.js'
 import {answerLines, membershipOf, questionsOf, rangeVerdict, serverAnswers, type Membership, type ServerAnswers} from './dhcp-membership.js'
-import {recordsFor} from './probe-evidence.js'
+import {answersFor, notAsked, unaskedText} from './probe-evidence.js'
 
 const declaredIn = (address: string, ranges: string[]) => ranges.find((range) => overlapOf(range, address))
 
@@ -51,7 +51,8 @@ export const dhcpOverlap: Rule = {
     model.l2Networks().map((l2): Finding => {
       const subject = {network: l2.network.name, interface: l2.parent}
       const pools = ipv4Pools(l2)
-      const records = recordsFor(probes, 'dhcp-discover').filter((record) => record.parent === l2.parent)
+      const answers = answersFor(probes, ['dhcp-discover'], {parent: l2.parent})
+      const records = answers.judged
       const questions = questionsOf(records).filter((question) => question.network === l2.network.name)
       const servers = serverAnswers(records)
       const declared = settings.dhcpRanges
@@ -87,7 +88,12 @@ export const dhcpOverlap: Rule = {
       }
       const range = pools.map((pool) => pool.allocatable).join(', ')
       if (declared.length > 0) return {outcome: 'pass', subject, message: `Docker's range ${range}${statics.length > 0 ? ' and its static addresses stay' : ' stays'} clear of the declared DHCP pool ${declared.join(', ')}.`, evidence}
-      if (records.length === 0) return notApplicable(subject, "The LAN's DHCP pool is not known: the DHCP probe did not run; declare it with --dhcp-range FIRST-LAST.")
+      if (records.length === 0) {
+        if (!l2.parent) return noParent(subject)
+        const unasked = unaskedText(answers)
+        if (unasked) return notAsked(subject, `whether the LAN's DHCP server leases addresses in Docker's range (declare its pool with --dhcp-range FIRST-LAST to judge without the probe)`, unasked)
+        return notApplicable(subject, `The LAN's DHCP pool is not known: no DHCP probe was sent${probes ? '' : ' (--no-probe, or a replayed snapshot)'}; declare it with --dhcp-range FIRST-LAST.`)
+      }
       if (servers.length === 0) return {...notApplicable(subject, `Not proven: no DHCP server answered the probe; if one serves this LAN, ${TO_PROVE}.`), evidence}
       const open = verdicts.filter(({verdict}) => verdict === 'unproven')
       const staticsOpen = statics.filter(({membership}) => membership === 'unanswered')

@@ -1,6 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {ipv4Value} from '../model/ip.js'
-import {recordsFor} from './probe-evidence.js'
+import {notApplicable} from './common.js'
+import {answersFor, notAsked, unaskedText} from './probe-evidence.js'
 import {parentNames} from '../model/host-model.js'
 
 export const dhcpServers: Rule = {
@@ -8,12 +9,17 @@ export const dhcpServers: Rule = {
   evaluate: ({model, probes}) => {
     const parents = parentNames(model.macvlanNetworks())
     return parents.flatMap((parent): Finding[] => {
-      const records = recordsFor(probes, 'dhcp-discover').filter((record) => record.parent === parent)
-      if (records.length === 0) return []
+      const subject = {interface: parent}
+      const answers = answersFor(probes, ['dhcp-discover'], {parent})
+      const records = answers.judged
+      if (records.length === 0) {
+        const unasked = unaskedText(answers)
+        if (unasked) return [notAsked(subject, `how many DHCP servers answer on ${parent}`, unasked)]
+        return [notApplicable(subject, `No DHCP probe was sent on ${parent}${probes ? '' : ' (--no-probe, or a replayed snapshot)'}.`)]
+      }
       const offers = records.flatMap((record) => record.offers ?? [])
       // Sorted by address: offers arrive in whatever order the servers answer, and a report must not depend on it.
       const servers = [...new Set(offers.map((offer) => offer.server))].sort((a, b) => Number((ipv4Value(a) ?? 0n) - (ipv4Value(b) ?? 0n)))
-      const subject = {interface: parent}
       const evidence = {facts: {servers, offers}, commands: [...new Set(records.map((record) => record.command))]}
       if (servers.length <= 1) {
         return [{outcome: 'pass', subject, message: servers.length === 1 ? `One DHCP server answers on ${parent}: ${servers[0]}.` : `No DHCP server answered on ${parent}.`, evidence}]

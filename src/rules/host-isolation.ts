@@ -5,7 +5,8 @@ import {shimNameFor} from '../model/persistence.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import {noParent, notApplicable} from './common.js'
-import {describe, probeFacts, recordsFor} from './probe-evidence.js'
+import {downReason} from './parent-down.js'
+import {answersFor, describe, probeFacts, unaskedText} from './probe-evidence.js'
 
 export interface ShimPlan {
   address: string
@@ -73,44 +74,61 @@ export function answeredByAnother(model: HostModel, l2: L2Network, record: Probe
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
 function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: ProbeResults | undefined): Finding {
-  const records = recordsFor(probes, 'host-to-container', {network: l2.network.name})
-  if (records.length === 0 || finding.outcome === 'skip') return finding
-  const failed = records.filter((record) => record.outcome !== 'reply' || answeredByAnother(model, l2, record))
-  const evidence = {facts: {...finding.evidence?.facts, ...probeFacts(records)}, commands: finding.evidence?.commands ?? []}
+  if (finding.outcome === 'skip') return finding
+  const answers = answersFor(probes, ['host-to-container'], {network: l2.network.name})
+  const unasked = unaskedText(answers)
+  const records = answers.judged
+  const notProbed = unasked ? ` Some containers were ${unasked}.` : ''
+  const evidence = {facts: {...finding.evidence?.facts, ...probeFacts([...records, ...answers.errored])}, commands: finding.evidence?.commands ?? []}
+  if (records.length === 0) return unasked ? {...finding, message: `${finding.message} Reachability ${unasked}.`, evidence} : finding
+  const failed = records.filter((record) => record.outcome === 'no-reply' || answeredByAnother(model, l2, record))
   if (failed.length === 0) {
-    return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describe).join('; ')}).`, evidence}
+    // What the routes say stands for the containers no probe answered for.
+    if (unasked && finding.outcome !== 'pass') return {...finding, message: `${finding.message} The host reached only ${records.map(describe).join('; ')}.${notProbed}`, evidence}
+    return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describe).join('; ')}).${notProbed}`, evidence}
   }
   const told = (record: ProbeRecord) =>
     answeredByAnother(model, l2, record) ? `${describe(record)}, but through ${l2.parent} itself, which the container's own link never answers: another device holds ${record.target} (see ip-conflict)` : describe(record)
   const proof = `Confirmed by probes: ${failed.map(told).join('; ')}.`
   if (finding.outcome === 'pass') {
-    return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof}`, evidence, symptoms: ['unreachable']}
+    return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof}${notProbed}`, evidence, symptoms: ['unreachable']}
   }
-  return {...finding, message: `${finding.message} ${proof}`, evidence, symptoms: [...(finding.symptoms ?? []), 'unreachable']}
+  return {...finding, message: `${finding.message} ${proof}${notProbed}`, evidence, symptoms: [...(finding.symptoms ?? []), 'unreachable']}
 }
 
 function judge(model: HostModel, l2: L2Network): Finding | undefined {
   const subject = {network: l2.network.name, interface: l2.parent}
   if (l2.driver !== 'macvlan') return undefined
   if (!l2.parent) return noParent(subject)
-  if (!model.link(l2.parent)) return notApplicable(subject, `Parent ${l2.parent} does not exist: see parent-missing.`)
+  const parent = model.link(l2.parent)
+  if (!parent) return notApplicable(subject, `Parent ${l2.parent} does not exist: see parent-missing.`)
   const addresses = model.endpointsOf(l2.network).flatMap(({container, endpoint}) => (endpoint.ipv4 ? [{container: container.name, ip: bareAddress(endpoint.ipv4)}] : []))
   if (addresses.length === 0) return notApplicable(subject, 'No container on this network has an address yet.')
   const shims = new Set(model.hostMacvlansOn(l2.parent).map((link) => link.name))
   const paths = addresses.map(({container, ip}) => ({container, ip, route: model.routeTo(ip)}))
   const isolated = paths.filter(({route}) => route?.dev === l2.parent)
+  const unrouted = paths.filter(({route}) => !route)
   const facts = {parent: l2.parent, shims: [...shims], paths: paths.map(({container, ip, route}) => ({container, ip, via: route?.dev ?? 'no route'}))}
   const commands = [sh`ip route get ${isolated[0]?.ip ?? paths[0]?.ip ?? ''}`, 'ip -d link show type macvlan']
+  const names = (some: typeof paths) => some.map(({container}) => container).join(', ')
+  if (unrouted.length > 0) {
+    // No route is no path, whatever else is wrong: never "reached through another interface".
+    const down = downReason(parent)
+    const why = down ? `their parent ${l2.parent} is ${down}, and its routes went down with it` : 'no route in its main table covers their addresses'
+    const shim = shims.size === 0 ? {message: ' Add a macvlan shim on the host.', symptoms: ['no-shim'], fix: shimFix(model, l2, l2.parent)} : {message: '', symptoms: []}
+    return {outcome: 'warn', subject, message: `The host has no route to ${names(unrouted)} at all: ${why}.${shim.message}`, evidence: {facts, commands}, symptoms: shim.symptoms, ...(shim.fix ? {fix: shim.fix} : {})}
+  }
   if (isolated.length === 0) {
     const viaShim = paths.every(({route}) => route?.dev && shims.has(route.dev))
+    const devices = [...new Set(paths.map(({route}) => route?.dev ?? ''))].join(', ')
     return {
       outcome: 'pass',
       subject,
-      message: viaShim ? `The host reaches its containers through the shim ${paths[0]?.route?.dev}.` : 'The host reaches its containers through another interface, not through their parent.',
+      message: viaShim ? `The host's route to its containers goes through the shim ${devices}.` : `The host's route to its containers leaves through ${devices}, not through their parent.`,
       evidence: {facts, commands},
     }
   }
-  const unreachable = `The host cannot reach ${isolated.map(({container}) => container).join(', ')} (and they cannot reach the host): traffic to them leaves through their own parent ${l2.parent}, and macvlan does not pass frames between a parent and its children.`
+  const unreachable = `The host cannot reach ${names(isolated)} (and they cannot reach the host): traffic to them leaves through their own parent ${l2.parent}, and macvlan does not pass frames between a parent and its children.`
   if (shims.size > 0) {
     return {outcome: 'warn', subject, message: `${unreachable} The shim ${[...shims].join(', ')} does not carry that traffic.`, evidence: {facts, commands}, symptoms: ['shim-bypassed']}
   }

@@ -7,7 +7,7 @@ import {bareAddress, highestFreeAddress} from '../model/ip.js'
 import type {ProbeResults} from '../probe/types.js'
 import {onEachParent} from './common.js'
 import {answeredByAnother} from './host-isolation.js'
-import {probeFacts, recordsFor} from './probe-evidence.js'
+import {answersFor, probeFacts, unaskedText, type ProbeAnswers} from './probe-evidence.js'
 
 interface Owner {
   what: string
@@ -46,12 +46,13 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
       conflicts.set(address, `${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
     }
   }
-  for (const record of recordsFor(probes, 'host-to-container', {network: l2.network.name})) {
+  for (const record of answersFor(probes, ['host-to-container'], {network: l2.network.name}).judged) {
     if (answeredByAnother(model, l2, record)) {
       conflicts.set(record.target, `${record.target} (container ${record.container}) answered the host's ping through ${parent} itself, which the container's own link never does: another device on the LAN holds it (a second Docker host with the same range gives the same address, and the same MAC)`)
     }
   }
-  const answered = recordsFor(probes, 'address-owners', {network: l2.network.name})
+  const answers = answersFor(probes, ['address-owners'], {network: l2.network.name, parent})
+  const answered = answers.judged
   // With the kernel's default arp_ignore=0 every host interface on the L2 answers for every host address (ARP flux):
   // several host MACs answering for a host address is the same device, not a conflict.
   const hostMacs = new Set(model.data('links').flatMap((link) => (link.mac ? [link.mac.toLowerCase()] : [])))
@@ -67,13 +68,10 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
     else if (strangers.length > 0) conflicts.set(record.target, `${record.target} (${who}) is answered by ${strangers.join(', ')}, ${expected.size > 0 ? 'not by its own MAC' : 'a LAN device using an address Docker reserved'}`)
   }
   const evidence = {
-    facts: {addresses: [...mine], conflicts: [...conflicts.values()], [ADDRESSES_FACT]: [...conflicts.keys()], ...(answered.length > 0 ? probeFacts(answered) : {})},
+    facts: {addresses: [...mine], conflicts: [...conflicts.values()], [ADDRESSES_FACT]: [...conflicts.keys()], ...(answered.length + answers.errored.length > 0 ? probeFacts([...answered, ...answers.errored]) : {})},
     commands: [sh`docker network inspect ${l2.network.name}`, 'ip -br addr show', sh`ip neigh show dev ${parent}`, ...new Set(answered.map((record) => record.command))],
   }
-  if (conflicts.size === 0) {
-    const message = answered.length > 0 ? `Proven: each of the ${answered.length} addresses Docker owns here answered ARP from one MAC at most.` : 'No address of this network is claimed twice as far as the host can see (the ARP probe checks the LAN).'
-    return {outcome: 'pass', subject, message, evidence}
-  }
+  if (conflicts.size === 0) return {outcome: 'pass', subject, message: noConflictMessage(answers), evidence}
   return {
     outcome: 'fail',
     subject,
@@ -81,6 +79,22 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
     evidence,
     fix: {summary: 'Give the container another address, and keep Docker\'s range clear of the LAN with --ip-range and --aux-address (see no-ip-range).', commands: reassignCommands(model, l2, claims, new Set(conflicts.keys()))},
   }
+}
+
+/** What the ARP probe proved when it found no conflict: only the addresses that answered prove anything. */
+function noConflictMessage(answers: ProbeAnswers): string {
+  const replied = answers.judged.filter((record) => record.outcome === 'reply')
+  const silent = answers.judged.filter((record) => record.outcome === 'no-reply').map((record) => record.target)
+  const unasked = unaskedText(answers)
+  const probed = answers.judged.length + answers.errored.length
+  const rest = [
+    ...(silent.length > 0 ? [`${silent.length} got no ARP answer at all (${silent.join(', ')}), which proves nothing about them`] : []),
+    ...(unasked ? [unasked] : []),
+  ]
+  if (replied.length > 0) return `Proven for ${replied.length} of the ${probed} addresses Docker owns here: each answered ARP from one MAC only.${rest.length > 0 ? ` ${rest.join('; ')}.` : ''}`
+  const seen = 'No address of this network is claimed twice as far as the host can see'
+  if (rest.length > 0) return `${seen}; the ARP probe on the LAN proves nothing: ${rest.join('; ')}.`
+  return `${seen} (the ARP probe checks the LAN).`
 }
 
 /** Moves each conflicting container to the highest address of its network's range that nobody claims. */

@@ -1,6 +1,6 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {ProbeResults} from '../probe/types.js'
-import {probeFacts, recordsFor} from './probe-evidence.js'
+import {answersFor, notAsked, probeFacts, unaskedText} from './probe-evidence.js'
 import {parentNames} from '../model/host-model.js'
 
 /** What drops frames from MACs it did not assign, per `systemd-detect-virt` name, and the setting that allows them. */
@@ -37,12 +37,23 @@ const GENERIC_FIX = {
   commands: [] as string[],
 }
 
-/** The throw-away MAC against the host's own, ARPing the same gateway: only the source MAC differs. */
-function proven(parent: string, probes: ProbeResults | undefined, platform: (typeof PLATFORMS)[string] | undefined): Finding | undefined {
-  const host = recordsFor(probes, 'mac-filter-host').find((record) => record.parent === parent)
-  const scratch = recordsFor(probes, 'mac-filter-scratch').find((record) => record.parent === parent)
-  if (!host || !scratch || host.outcome !== 'reply') return undefined
+type Platform = (typeof PLATFORMS)[string]
+
+/**
+ * The throw-away MAC against the host's own, ARPing the same gateway: only the source MAC differs. Undefined when the
+ * run sent no such probe on `parent`, or the gateway answered neither (nothing to compare).
+ */
+function proven(parent: string, probes: ProbeResults | undefined, platform: Platform | undefined): Finding | undefined {
   const subject = {interface: parent}
+  const answers = answersFor(probes, ['mac-filter-host', 'mac-filter-scratch'], {parent})
+  const unasked = unaskedText(answers)
+  if (unasked) {
+    if (platform) return {...platformWarning(platform), subject, message: `${platformWarning(platform).message} The probe on ${parent} could not tell (${unasked}).`}
+    return notAsked(subject, `whether frames from extra MACs get through upstream of ${parent}`, unasked)
+  }
+  const host = answers.judged.find((record) => record.purpose === 'mac-filter-host')
+  const scratch = answers.judged.find((record) => record.purpose === 'mac-filter-scratch')
+  if (!host || !scratch || host.outcome !== 'reply') return undefined
   const evidence = {facts: {parent, throwAwayMac: scratch.from.mac, gateway: host.target, ...probeFacts([host, scratch])}, commands: [...new Set([host.command, scratch.command])]}
   if (scratch.outcome === 'reply') {
     return {outcome: 'pass', subject, message: `Proven: the gateway ${host.target} answered ARP from the throw-away MAC ${scratch.from.mac} on ${parent} as it answers the host: frames from extra MACs get through.`, evidence}
@@ -53,6 +64,17 @@ function proven(parent: string, probes: ProbeResults | undefined, platform: (typ
     message: `Frames from extra MACs are dropped upstream of ${parent}: the gateway ${host.target} answers ARP from the host's own MAC but not from the throw-away MAC ${scratch.from.mac}. Containers on ${parent} reach nothing beyond the host.`,
     evidence,
     fix: platform ? {summary: platform.setting, commands: platform.commands} : GENERIC_FIX,
+  }
+}
+
+const VIRTUALIZATION_COMMANDS = ['systemd-detect-virt', 'cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name']
+
+function platformWarning(platform: Platform): Finding {
+  return {
+    outcome: 'warn',
+    subject: {},
+    message: `This host runs on ${platform.name}, whose virtual network usually drops frames from the containers' MACs: containers then reach nothing, not even the gateway. Probes confirm or clear this.`,
+    fix: {summary: platform.setting, commands: platform.commands},
   }
 }
 
@@ -71,22 +93,16 @@ export const macFiltered: Rule = {
     if (model.macvlanNetworks().length === 0) return []
     const {virtualization} = model.data('host')
     const platform = PLATFORMS[virtualization.type]
+    const evidence = {facts: {virtualization: virtualization.type, detectedBy: virtualization.source}, commands: VIRTUALIZATION_COMMANDS}
     const parents = parentNames(model.macvlanNetworks())
-    const probed = parents.flatMap((parent) => proven(parent, probes, platform) ?? [])
+    const probed = parents.flatMap((parent) => {
+      const finding = proven(parent, probes, platform)
+      return finding ? [{...finding, evidence: finding.evidence ?? evidence}] : []
+    })
     if (probed.length > 0) return probed
-    const subject = {}
-    const evidence = {facts: {virtualization: virtualization.type, detectedBy: virtualization.source}, commands: ['systemd-detect-virt', 'cat /sys/class/dmi/id/sys_vendor /sys/class/dmi/id/product_name']}
     if (!platform) {
-      return [{outcome: 'pass', subject, message: `No virtual switch in front of this host (${virtualization.type === 'none' ? 'bare metal' : virtualization.type}); a physical switch's port security can still drop extra MACs.`, evidence}]
+      return [{outcome: 'pass', subject: {}, message: `No virtual switch in front of this host (${virtualization.type === 'none' ? 'bare metal' : virtualization.type}); a physical switch's port security can still drop extra MACs.`, evidence}]
     }
-    return [
-      {
-        outcome: 'warn',
-        subject,
-        message: `This host runs on ${platform.name}, whose virtual network usually drops frames from the containers' MACs: containers then reach nothing, not even the gateway. Probes confirm or clear this.`,
-        evidence,
-        fix: {summary: platform.setting, commands: platform.commands},
-      },
-    ]
+    return [{...platformWarning(platform), evidence}]
   },
 }

@@ -7,7 +7,7 @@ import {onEachParent} from './common.js'
 import {probeFacts, recordsFor} from './probe-evidence.js'
 
 /** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
-function downReason(link: Link): string | undefined {
+export function downReason(link: Link): string | undefined {
   if (!link.flags.includes('UP')) return 'administratively down'
   if (link.flags.includes('NO-CARRIER') || !link.flags.includes('LOWER_UP')) return 'up but without carrier (cable, switch port or peer down)'
   if (link.operstate !== 'UP' && link.operstate !== 'UNKNOWN') return `in operstate ${link.operstate}`

@@ -2,7 +2,7 @@ import type {Finding, Rule} from '../engine/types.js'
 import {recreateNetworkCommands, sh} from '../model/commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {canonicalCidr, cidrContains, cidrsOverlap} from '../model/ip.js'
-import {onEachParent} from './common.js'
+import {notApplicable, onEachParent} from './common.js'
 
 export const subnetMismatch: Rule = {
   meta: {id: 'subnet-mismatch', code: 'MVD013', title: "The network's subnet is the parent's LAN subnet", severity: 'warn', requires: ['links', 'addresses', 'networks']},
@@ -33,7 +33,8 @@ export const subnetMismatch: Rule = {
         }
       }
       if (problems.length === 0) {
-        return {outcome: 'pass', subject, message: lans.length > 0 ? `Subnet ${pools.map((pool) => pool.subnet).join(', ')} matches the LAN on ${parent.name}.` : `The host has no address on ${parent.name} to compare with.`, evidence} satisfies Finding
+        if (lans.length === 0) return notApplicable(subject, `Not compared: the host has no address on ${parent.name} to compare the subnet with.`)
+        return {outcome: 'pass', subject, message: `Subnet ${pools.map((pool) => pool.subnet).join(', ')} matches the LAN on ${parent.name}.`, evidence} satisfies Finding
       }
       return {
         outcome: 'warn',

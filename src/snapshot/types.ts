@@ -176,6 +176,12 @@ export interface DockerContainer {
   status: string
   running: boolean
   pid: number
+  /** `State.StartedAt` of its current (or last) run; absent when it never started, and in snapshots from before it was kept. */
+  startedAt?: string
+  /** `RestartCount`: how often its restart policy restarted it since it was last started by hand. */
+  restartCount?: number
+  /** `State.Health.Status` (starting, healthy, unhealthy) when it has a health check. */
+  health?: string
   sandboxKey?: string
   networks: ContainerNetwork[]
   publishedPorts: PublishedPort[]

@@ -2,7 +2,7 @@
 import {readFileSync} from 'node:fs'
 
 import type {RuleSettings} from '../../src/engine/types.js'
-import type {ProbeRecord, ProbeResults} from '../../src/probe/types.js'
+import type {ProbeRecord, ProbeResults, ProbeSkip} from '../../src/probe/types.js'
 import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, NetConfig, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
 import {snapshot} from './builders.js'
 
@@ -19,6 +19,8 @@ export interface HostExample {
   views?: Record<string, Partial<ContainerView>>
   /** Probe records, as the probes would have reported them. */
   probes?: Array<Partial<ProbeRecord> & Pick<ProbeRecord, 'purpose' | 'target' | 'outcome'>>
+  /** Probes the run meant to send but could not (missing tool, no root, a container that changed). */
+  probeSkips?: ProbeSkip[]
   routes?: Array<Partial<Route> & {dst: string}>
   networks?: Array<Parameters<ReturnType<typeof snapshot>['withMacvlanNetwork']>[0]>
   containers?: Array<Partial<DockerContainer> & {name: string; network: string; ip?: string; mac?: string}>
@@ -51,6 +53,6 @@ export function snapshotOf(host: HostExample): Snapshot {
 }
 
 export function probesOf(host: HostExample): ProbeResults | undefined {
-  if (!host.probes) return undefined
-  return {startedAt: 'example', durationMs: 0, timeoutMs: 1000, icmpEngine: 'ping', skipped: [], records: host.probes.map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'example', ...record}))}
+  if (!host.probes && !host.probeSkips) return undefined
+  return {startedAt: 'example', durationMs: 0, timeoutMs: 1000, icmpEngine: 'ping', skipped: host.probeSkips ?? [], records: (host.probes ?? []).map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'example', ...record}))}
 }

@@ -194,7 +194,7 @@ export function generatedReport(seed: number): Report {
       timeoutMs: dice.int(100, 5000),
       icmpEngine: dice.pick(['raw-socket', 'ping'] as const),
       records: dice.times(dice.chance(0.05) ? 600 : 30, () => probeRecord(dice)),
-      skipped: dice.times(3, () => ({probe: word(dice), reason: word(dice), ...(dice.chance(0.5) ? {hint: word(dice)} : {})})),
+      skipped: dice.times(3, () => ({probe: word(dice), reason: word(dice), purposes: dice.times(2, () => dice.pick(PURPOSES)), ...(dice.chance(0.5) ? {hint: word(dice)} : {}), ...(dice.chance(0.3) ? {container: word(dice)} : {})})),
     }
   }
   return report

@@ -260,6 +260,19 @@ export const SCENARIOS = {
       await addContainer(lab, {name: 'web'})
     },
   },
+  'restarting-container': {
+    description: 'the healthy host plus a container in a restart loop (busybox `sh -c "sleep 1; exit 1"` with --restart always)',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      await lab.docker(['run', '-d', '--restart', 'always', '--name', 'flaky', '--network', NETWORK, IMAGE, 'sh', '-c', 'sleep 1; exit 1'])
+      // Until Docker has restarted it once it is a container on its first run, which the doctor does probe.
+      const deadline = Date.now() + 20_000
+      while (Number((await lab.docker(['inspect', '-f', '{{.RestartCount}}', 'flaky'])).stdout) < 1) {
+        if (Date.now() > deadline) throw new Error('lab: flaky was never restarted')
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    },
+  },
 } satisfies Record<string, Scenario>
 
 export type ScenarioName = keyof typeof SCENARIOS

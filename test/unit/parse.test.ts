@@ -52,6 +52,16 @@ describe('docker parsers on output captured in the lab', () => {
     expect(network?.endpoints.map((endpoint) => endpoint.name)).toEqual(['db', 'web'])
   })
 
+  it('keeps what says whether a container runs steadily: start time, restarts, health', () => {
+    const [container] = parseContainers([
+      {Id: 'c1', Name: '/flaky', State: {Status: 'running', Running: true, Restarting: false, Pid: 77, StartedAt: '2026-01-01T00:00:00.123456789Z', Health: {Status: 'starting'}}, RestartCount: 4, NetworkSettings: {Networks: {}}},
+    ])
+    expect(container).toMatchObject({startedAt: '2026-01-01T00:00:00.123456789Z', restartCount: 4, health: 'starting'})
+    // A container never started has the zero time, which is no start at all.
+    const [created] = parseContainers([{Id: 'c2', Name: '/new', State: {Status: 'created', StartedAt: '0001-01-01T00:00:00Z'}, RestartCount: 0}])
+    expect(created?.startedAt).toBeUndefined()
+  })
+
   it('keeps state, pid, sandbox and per-network addresses but never Env, Cmd or label values', () => {
     const containers = parseContainers(raw('healthy/docker-inspect.json'))
     expect(containers.map((container) => container.name).sort()).toEqual(['db', 'web'])

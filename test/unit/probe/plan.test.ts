@@ -34,4 +34,42 @@ describe('planProbes', () => {
     const created = snapshotOf({links: [{name: 'eth0'}], networks: [{name: 'lan', parent: 'eth0'}], containers: [{name: 'web', network: 'lan', ip: '192.168.1.192', running: false, pid: 0}]})
     expect(planProbes(new HostModel(created)).icmp.map((probe) => probe.purpose)).toEqual(['host-to-gateway'])
   })
+
+  describe('containers that are not running steadily', () => {
+    // The builder's snapshots are collected at 2026-01-01T00:00:00Z.
+    const host = (flapping: Record<string, unknown>) =>
+      snapshotOf({
+        links: [{name: 'eth0'}],
+        networks: [{name: 'lan', parent: 'eth0'}],
+        containers: [
+          {name: 'web', network: 'lan', ip: '192.168.1.192', startedAt: '2025-12-31T00:00:00Z'},
+          {name: 'db', network: 'lan', ip: '192.168.1.193', startedAt: '2025-12-31T00:00:00Z'},
+          {name: 'flaky', network: 'lan', ip: '192.168.1.194', ...flapping},
+        ],
+      })
+
+    it.each([
+      ['restarting', {status: 'restarting', running: true, pid: 0, restartCount: 7}, /flaky is restarting \(restarted 7 times\)/],
+      ['up for a second after a restart', {startedAt: '2025-12-31T23:59:59Z', restartCount: 3}, /flaky was restarted 3 times, the last 1 s before this run/],
+      ['still starting by its health check', {startedAt: '2025-12-31T00:00:00Z', health: 'starting'}, /flaky is still starting \(health: starting\)/],
+      ['paused', {status: 'paused', running: true, pid: 4242}, /flaky is paused/],
+    ])('does not probe a container %s, nor from it, nor make it anyone\'s peer, and says why', (_what, flapping, reason) => {
+      const plan = planProbes(new HostModel(host(flapping)))
+      const involved = plan.icmp.filter((probe) => probe.container === 'flaky' || probe.target === '192.168.1.194')
+      expect(involved).toEqual([])
+      expect(plan.icmp.filter((probe) => probe.purpose === 'container-to-peer').map((probe) => [probe.container, probe.target])).toEqual([
+        ['web', '192.168.1.193'],
+        ['db', '192.168.1.192'],
+      ])
+      const skip = plan.skipped.find((candidate) => candidate.container === 'flaky')
+      expect(skip?.reason).toMatch(reason)
+      expect(skip?.purposes).toEqual(expect.arrayContaining(['host-to-container', 'container-to-gateway', 'container-to-peer']))
+    })
+
+    it('probes a container on its first run however recently it started: Docker wires its network before the process starts', () => {
+      const plan = planProbes(new HostModel(host({startedAt: '2025-12-31T23:59:59Z', restartCount: 0})))
+      expect(plan.icmp.some((probe) => probe.container === 'flaky')).toBe(true)
+      expect(plan.skipped).toEqual([])
+    })
+  })
 })

@@ -14,11 +14,19 @@ describe('runProbes without the means to probe', () => {
     expect(results.records).toEqual([])
     expect(results.skipped).toEqual(
       expect.arrayContaining([
-        {probe: 'ping', reason: 'ping is not installed', hint: 'Install iputils-ping.'},
-        {probe: 'arping', reason: 'arping is not installed', hint: 'Install iputils-arping.'},
-        {probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).'},
-        {probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).'},
+        {probe: 'ping', reason: 'ping is not installed', hint: 'Install iputils-ping.', purposes: ['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer']},
+        {probe: 'arping', reason: 'arping is not installed', hint: 'Install iputils-arping.', purposes: ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']},
+        {probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).', purposes: ['container-to-gateway', 'container-to-host', 'container-to-peer', 'mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']},
+        {probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).', purposes: ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']},
       ]),
     )
+  })
+
+  it('leaves out what it was not asked to send: a probe not wanted was not kept back', async () => {
+    const snapshot = fixture('healthy')
+    if (!('data' in snapshot.host)) throw new Error('fixture without host')
+    snapshot.host.data.tools = {...snapshot.host.data.tools, ping: false, arping: false}
+    const results = await runProbes(new HostModel(snapshot), {timeoutMs: 100, concurrency: 4, dhcpTimeoutMs: 100, now: () => new Date(0), purposes: new Set(['host-to-container'])})
+    expect(results.skipped).toEqual([{probe: 'ping', reason: 'ping is not installed', hint: 'Install iputils-ping.', purposes: ['host-to-container']}])
   })
 })

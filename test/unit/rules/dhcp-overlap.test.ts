@@ -26,7 +26,7 @@ describe('dhcp-overlap', () => {
   })
 
   it('has nothing to judge without a known pool', () => {
-    expect(judge(dhcpOverlap, fixture('dhcp-overlap'))[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable', message: expect.stringContaining('the DHCP probe did not run')})
+    expect(judge(dhcpOverlap, fixture('dhcp-overlap'))[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable', message: expect.stringContaining('no DHCP probe was sent')})
   })
 })
 

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {evaluateRules} from '../../../src/engine/evaluate.js'
+import {DEFAULT_SETTINGS} from '../../../src/engine/types.js'
 import {hostIsolation} from '../../../src/rules/host-isolation.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {snapshot} from '../../helpers/builders.js'
@@ -56,7 +57,7 @@ describe('host-isolation', () => {
       .withMacvlanNetwork({name: 'lan', parent: 'eth0'})
       .withContainer('web', 'lan', {ip: '192.168.1.192'})
       .build()
-    expect(judge(built)[0]).toMatchObject({outcome: 'pass', message: 'The host reaches its containers through another interface, not through their parent.'})
+    expect(judge(built)[0]).toMatchObject({outcome: 'pass', message: "The host's route to its containers leaves through eth1, not through their parent."})
   })
 
   it('has nothing to judge before containers have addresses', () => {
@@ -65,6 +66,36 @@ describe('host-isolation', () => {
 
   it('warns on the lab host without shim and passes on the healthy one', () => {
     expect(judge(fixture('host-isolation'))[0]?.outcome).toBe('warn')
-    expect(judge(fixture('healthy'))[0]).toMatchObject({outcome: 'pass', message: 'The host reaches its containers through the shim lan-shim.'})
+    expect(judge(fixture('healthy'))[0]).toMatchObject({outcome: 'pass', message: "The host's route to its containers goes through the shim lan-shim."})
+  })
+
+  describe('with the parent down', () => {
+    const parentDownNoShim = () =>
+      snapshot()
+        .withParent('eth1', {flags: ['BROADCAST', 'MULTICAST'], operstate: 'DOWN'})
+        .withMacvlanNetwork({name: 'lan', parent: 'eth1', ipRange: '192.168.1.192/27'})
+        .withContainer('web', 'lan', {ip: '192.168.1.192'})
+        .withContainer('db', 'lan', {ip: '192.168.1.193'})
+        .build()
+    const unanswered = {
+      startedAt: 'now',
+      durationMs: 1,
+      timeoutMs: 1000,
+      icmpEngine: 'ping' as const,
+      skipped: [],
+      records: ['web', 'db'].map((container, index) => ({purpose: 'host-to-container' as const, kind: 'icmp' as const, from: {namespace: 'host'}, target: `192.168.1.19${2 + index}`, network: 'lan', container, outcome: 'no-reply' as const, l2: 'unresolved' as const, command: 'ping'})),
+    }
+
+    it('and no shim: says there is no route because the parent is down, not that "the routes point at a path"', () => {
+      const [result] = evaluateRules([hostIsolation], parentDownNoShim(), DEFAULT_SETTINGS, unanswered)
+      expect(result?.outcome).toBe('warn')
+      expect(result?.message).toMatch(/^The host has no route to web, db at all: their parent eth1 is administratively down, and its routes went down with it\. Add a macvlan shim on the host\./)
+      expect(result?.message).not.toMatch(/routes point at a path|shim-incomplete|another interface/)
+    })
+
+    it('with a shim: says where the routes go, and claims no reach it has not seen', () => {
+      const [result] = judge(fixture('parent-down'))
+      expect(result?.message).toBe("The host's route to its containers goes through the shim lan-shim.")
+    })
   })
 })

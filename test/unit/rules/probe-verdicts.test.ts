@@ -47,7 +47,7 @@ describe('probe verdicts', () => {
   })
 
   it('ip-conflict: a stranger answering for a reserved aux address is a conflict; host MACs answering for the host are not', () => {
-    const aux = {purpose: 'address-owners' as const, kind: 'arp' as const, network: 'lan', target: '192.168.77.223', outcome: 'reply' as const}
+    const aux = {purpose: 'address-owners' as const, kind: 'arp' as const, network: 'lan', parent: 'eth1', target: '192.168.77.223', outcome: 'reply' as const}
     const stranger = verdict('host-isolation', results([{...aux, replies: [{mac: 'de:ad:be:ef:00:01'}]}]), 'ip-conflict')[0]
     expect(stranger?.message).toContain('a LAN device using an address Docker reserved')
     const healthy = fixture('healthy')

@@ -19,7 +19,7 @@ import {shellLine} from '../../src/model/commands.js'
 import {HostModel} from '../../src/model/host-model.js'
 import {persistenceCommands, unitWord} from '../../src/model/persistence.js'
 import {RULES} from '../../src/rules/index.js'
-import {shimName} from '../../src/rules/host-isolation.js'
+import {shimName} from '../../src/remedy/shim.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
 import {snapshotOf, type HostExample} from '../helpers/examples.js'
 

@@ -3,6 +3,7 @@
  * execa, whose import alone costs about 110 ms on a two-core host: a third of a whole `doctor --no-probe` (README).
  */
 import {spawn, spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 
 export interface ProgramResult {
   stdout: string
@@ -20,6 +21,8 @@ export interface ProgramOptions {
   timeoutMs: number
   env?: Record<string, string | undefined>
   input?: string
+  /** Told the child's pid as soon as it runs. */
+  onSpawn?: (pid: number) => void
 }
 
 /** How long a program that ignored SIGTERM at its time limit gets before SIGKILL. */
@@ -28,6 +31,7 @@ const KILL_GRACE_MS = 2000
 export function runProgram(file: string, args: readonly string[], options: ProgramOptions): Promise<ProgramResult> {
   return new Promise((resolve) => {
     const child = spawn(file, args, {env: {...process.env, LC_ALL: 'C', ...options.env}, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+    if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -59,11 +63,36 @@ function ending(code: number | null, signal: NodeJS.Signals | null, timedOut: bo
  * The same, blocking: for what must finish before the process exits (taking a change back in a signal handler, where
  * the event loop will not turn again). The time limit kills with SIGKILL at once.
  */
-export function runProgramSync(file: string, args: readonly string[], options: Omit<ProgramOptions, 'input'>): ProgramResult {
+export function runProgramSync(file: string, args: readonly string[], options: Omit<ProgramOptions, 'input' | 'onSpawn'>): ProgramResult {
   const result = spawnSync(file, args, {env: {...process.env, LC_ALL: 'C', ...options.env}, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: options.timeoutMs, killSignal: 'SIGKILL'})
   const error = result.error as NodeJS.ErrnoException | undefined
   const timedOut = error?.code === 'ETIMEDOUT'
   const base = {stdout: (result.stdout ?? '').replace(/\r?\n$/, ''), stderr: result.stderr ?? '', timedOut}
   if (error && !timedOut) return {...base, ...(error.code ? {errorCode: error.code} : {}), failure: error.message}
   return {...base, ...ending(result.status, result.signal, timedOut, base.stderr, options.timeoutMs)}
+}
+
+/**
+ * Kills a child of this process and waits, blocking (at most `limitMs`), until it has exited: whatever it was doing
+ * is then over, and cannot happen after what runs next. For signal handlers, where the event loop will not reap it.
+ */
+export function stopChildSync(pid: number, limitMs = 2000): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    return
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  const deadline = Date.now() + limitMs
+  while (Date.now() < deadline) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      return
+    }
+    // The state letter follows the command name's closing parenthesis; Z: it has exited and waits to be reaped.
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return
+    Atomics.wait(pause, 0, 0, 5)
+  }
 }

@@ -80,6 +80,21 @@ export function highestFreeAddress(cidr: string, taken: ReadonlySet<string>, isW
   return undefined
 }
 
+/**
+ * The highest address of `subnet` (never its network or broadcast address) that is `usable`, looking
+ * at no more than `limit` addresses.
+ */
+export function highestAddressWhere(subnet: string, usable: (address: string) => boolean, limit = 256): string | undefined {
+  const range = parseCidr(subnet)
+  if (!range || isIPv6(subnet)) return undefined
+  const first = range.getFirst().getValue()
+  for (let value = range.getLast().getValue() - 1n, looked = 0; value > first && looked < limit; value--, looked++) {
+    const address = ipv4Text(value)
+    if (usable(address)) return address
+  }
+  return undefined
+}
+
 export function addressCount(cidr: string): bigint {
   return parseCidr(cidr)?.getSize() ?? 0n
 }

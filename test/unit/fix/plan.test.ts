@@ -11,7 +11,7 @@ import type {Snapshot} from '../../../src/snapshot/types.js'
 import {snapshotOf, type HostExample} from '../../helpers/examples.js'
 import {fixture} from '../../helpers/fixtures.js'
 
-/** The host-isolation docs example: a network with a range but no aux address, so the shim's address is only free today. */
+/** The host-isolation docs example: a network with a range but no aux address; the shim takes an address outside the range. */
 const UNRESERVED: HostExample = {
   links: [{name: 'eth0'}],
   routes: [{dst: '192.168.1.0/24', dev: 'eth0'}],
@@ -72,22 +72,35 @@ describe('fix plan', () => {
 
   describe('an address Docker has not reserved', () => {
     const snapshot = snapshotOf(UNRESERVED)
-    const record = {purpose: 'free-address', kind: 'arp', from: {namespace: 'probe'}, target: '192.168.1.223', command: 'arping …'} as const
+    const record = {purpose: 'free-address', kind: 'arp', from: {namespace: 'probe'}, target: '192.168.1.254', command: 'arping …'} as const
 
-    it('is asked to be proven on its parent', () => {
-      expect(addressesToProve(reportOf(snapshot))).toEqual(new Map([['eth0', ['192.168.1.223']]]))
+    it('is outside Docker\'s range (never inside it while there is room outside), and asked to be proven on its parent', () => {
+      expect(addressesToProve(reportOf(snapshot))).toEqual(new Map([['eth0', ['192.168.1.254']]]))
     })
 
-    it('is used when ARP got no answer, and the plan still says how to reserve it', () => {
+    it('is used when ARP got no answer; outside the range, it needs no reservation', () => {
       const plan = planFor(snapshot, [proofFromRecord({...record, outcome: 'no-reply'}, 'eth0')])
-      expect(runtimeLines(plan)).toContain('ip addr add 192.168.1.223/32 dev lan-shim')
-      expect(plan.steps[0]?.manual).toContain('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.1 --ip-range=192.168.1.192/27 --aux-address=shim=192.168.1.223 lan')
+      expect(runtimeLines(plan)).toContain('ip addr add 192.168.1.254/32 dev lan-shim')
+      expect(plan.steps[0]?.manual).toEqual(["# 192.168.1.254 is outside Docker's --ip-range, so Docker never hands it out."])
+    })
+
+    it('keeps out of a declared DHCP pool', () => {
+      const pooled = snapshotOf(UNRESERVED)
+      const report = buildReport(pooled, evaluateRules(RULES, pooled, {dhcpRanges: ['192.168.1.200-192.168.1.254'], macSprawlThreshold: 32}), {tool: {name: 'macvlan-doctor', version: 'test'}, command: ['macvlan', 'fix'], generatedAt: '2026-01-01T00:00:00.000Z', replay: false})
+      expect(addressesToProve(report)).toEqual(new Map([['eth0', ['192.168.1.191']]]))
+    })
+
+    it('is inside the range only when there is no room outside it, and the plan then says how to reserve it', () => {
+      const unranged = snapshotOf({...UNRESERVED, networks: [{name: 'lan', parent: 'eth0'}]})
+      const plan = planFor(unranged, [proofFromRecord({...record, outcome: 'no-reply'}, 'eth0')])
+      expect(runtimeLines(plan)).toContain('ip addr add 192.168.1.254/32 dev lan-shim')
+      expect(plan.steps[0]?.manual).toContain('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.1 --aux-address=shim=192.168.1.254 lan')
     })
 
     it('holds the whole step back when someone answered ARP for it', () => {
       const plan = planFor(snapshot, [proofFromRecord({...record, outcome: 'reply', replies: [{mac: '02:11:22:33:44:55'}]}, 'eth0')])
       expect(runtimeLines(plan)).toEqual([])
-      expect(plan.steps[0]?.held).toBe('192.168.1.223 is not reserved and answered ARP from 02:11:22:33:44:55: reserve a free address with --aux-address and re-run')
+      expect(plan.steps[0]?.held).toBe('192.168.1.254 is not reserved and answered ARP from 02:11:22:33:44:55: reserve a free address with --aux-address and re-run')
       expect(plan.steps[0]?.manual).toContain('ip link add lan-shim link eth0 type macvlan mode bridge')
       expect(plan.persistence).toEqual([])
     })

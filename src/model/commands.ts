@@ -1,5 +1,3 @@
-import type {L2Network} from './host-model.js'
-
 /** Quotes one shell word only when it needs it, so printed fixes stay copy-pasteable. */
 export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
@@ -7,47 +5,4 @@ export function shellWord(word: string): string {
 
 export function shellLine(words: readonly string[]): string {
   return words.map(shellWord).join(' ')
-}
-
-/** Recreating a network detaches its containers: stop them, remove it, create it again. */
-export function recreateNetworkCommands(l2: L2Network, containers: string[], changes: NetworkChanges = {}): string[] {
-  return [
-    ...(containers.length > 0 ? [shellLine(['docker', 'stop', ...containers])] : []),
-    shellLine(['docker', 'network', 'rm', l2.network.name]),
-    networkCreateCommand(l2, changes),
-  ]
-}
-
-/** The `docker network create` line that recreates `l2` as it is, with `changes` applied. */
-export interface NetworkChanges {
-  /** Switching driver drops the old driver's mode option (ipvlan defaults to l2). */
-  driver?: 'macvlan' | 'ipvlan'
-  parent?: string
-  mode?: string
-  subnet?: string
-  gateway?: string
-  ipRange?: string
-  aux?: Record<string, string>
-}
-
-export function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
-  const driver = changes.driver ?? l2.driver
-  const words = ['docker', 'network', 'create', '-d', driver]
-  const parent = changes.parent ?? l2.parent
-  if (parent) words.push('-o', `parent=${parent}`)
-  const mode = changes.mode ?? (driver === l2.driver ? l2.mode : undefined)
-  if (mode && mode !== (driver === 'ipvlan' ? 'l2' : 'bridge')) words.push('-o', `${driver}_mode=${mode}`)
-  l2.ipam.forEach((config, index) => {
-    // Changes apply to the first IPv4 pool: the one that lives on the LAN.
-    const changed = index === l2.ipam.findIndex((candidate) => !candidate.subnet.includes(':'))
-    words.push(`--subnet=${(changed && changes.subnet) || config.subnet}`)
-    const gateway = (changed && changes.gateway) || config.gateway
-    if (gateway) words.push(`--gateway=${gateway}`)
-    const ipRange = (changed && changes.ipRange) || config.ipRange
-    if (ipRange) words.push(`--ip-range=${ipRange}`)
-    const aux = {...config.auxAddresses, ...(changed ? changes.aux : {})}
-    for (const [name, address] of Object.entries(aux)) words.push(`--aux-address=${name}=${address}`)
-  })
-  words.push(l2.network.name)
-  return shellLine(words)
 }

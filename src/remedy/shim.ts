@@ -3,9 +3,10 @@
  * routes it carries, and the commands that make it. Shared by the rules that judge shims and by `macvlan fix`.
  */
 import type {Fix, FixAction} from '../engine/types.js'
-import {recreateNetworkCommands, shellLine} from '../model/commands.js'
+import {shellLine} from '../model/commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains, highestAddressWhere, highestFreeAddress, intervalOf} from '../model/ip.js'
+import {recreateNetworkCommands} from './network.js'
 
 /**
  * Where the shim's address sits for Docker: `aux`, reserved with --aux-address; `outside-range`, in the subnet but
@@ -64,7 +65,7 @@ function shimActions(plan: ShimPlan, shim: string, parent: string): FixAction[] 
 
 /** The lines that keep Docker from handing out an in-range shim address: recreate the network with it reserved. */
 export function reservationCommands(model: HostModel, l2: L2Network, address: string): string[] {
-  return [`# ${address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, model.containerNames(l2.network), {aux: {shim: address}})]
+  return [`# ${address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(model, l2, {aux: {shim: address}})]
 }
 
 const SUMMARY_ADDRESS: Record<ShimPlacement, string> = {

@@ -1,6 +1,6 @@
 /** Facts about a network's addressing that several rules weigh: who else lives on its subnet, and a range that avoids them. */
 import type {HostModel, L2Network} from '../model/host-model.js'
-import type {NetworkChanges} from '../model/commands.js'
+import type {NetworkChanges} from '../remedy/network.js'
 import {bareAddress, cidrContains, highestFreeAddress, intervalOf, overlapOf, parseCidr, suggestIpRange, type Interval} from '../model/ip.js'
 import type {IpamConfig} from '../snapshot/types.js'
 

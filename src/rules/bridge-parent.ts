@@ -1,5 +1,5 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {onEachParent} from './common.js'
 
 export const bridgeParent: Rule = {
@@ -19,7 +19,7 @@ export const bridgeParent: Rule = {
           summary: ports.length > 0
             ? `Put the network on the bridge's physical port (${ports.join(', ')}) only if that port leaves the bridge; otherwise use an ipvlan network on ${parent.name}, or a veth into the bridge.`
             : `Use an ipvlan network on ${parent.name}, or a physical NIC as the parent.`,
-          commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {driver: 'ipvlan'}),
+          commands: recreateNetworkCommands(model, l2, {driver: 'ipvlan'}),
         },
       }
     }),

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {cidrContains, intervalText, overlapOf} from '../model/ip.js'
 import {notApplicable} from './common.js'
@@ -23,7 +23,7 @@ export const dhcpOverlap: Rule = {
           message: `Proven: the DHCP server ${inRange[0]?.server} offered ${inRange.map((offer) => offer.offered).join(', ')}, inside Docker's range ${ipv4Pools(l2).map((p) => p.allocatable).join(', ')}: a container and a LAN device will end up with the same address.`,
           evidence: {facts: {offers: offered, ...probeFacts(offers)}, commands: [...new Set(offers.map((record) => record.command))]},
           fix: layout
-            ? {summary: `Move Docker's range out of the DHCP pool: --ip-range=${layout.ipRange} avoids every offer seen (check the router's pool bounds), or shrink the pool.`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), layout)}
+            ? {summary: `Move Docker's range out of the DHCP pool: --ip-range=${layout.ipRange} avoids every offer seen (check the router's pool bounds), or shrink the pool.`, commands: recreateNetworkCommands(model, l2, layout)}
             : {summary: "Shrink the router's DHCP pool, or recreate the network with an --ip-range outside it.", commands: []},
         }
       }
@@ -54,7 +54,7 @@ export const dhcpOverlap: Rule = {
         message: `Docker may hand out ${intervalText(first.shared)}, which the LAN's DHCP server also leases (pool ${first.dhcp}): a container and a LAN device will end up with the same address.`,
         evidence,
         fix: layout
-          ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, outside the DHCP pool (or shrink the router's pool).`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), layout)}
+          ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, outside the DHCP pool (or shrink the router's pool).`, commands: recreateNetworkCommands(model, l2, layout)}
           : {summary: "Shrink the router's DHCP pool, or recreate the network with an --ip-range outside it.", commands: []},
       }
     }),

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {cidrContains, parseCidr} from '../model/ip.js'
 import {probeFacts, recordsFor} from './probe-evidence.js'
@@ -42,7 +42,7 @@ export const gatewayMissing: Rule = {
             facts: {subnet: pool.subnet, gateway: pool.gateway, hostRouter: router, apiVersion, ...(arp ? probeFacts([arp, ...ping]) : {})},
             commands: [`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, 'ip route show default', ...(arp ? [arp.command] : [])],
           }
-          const fixWith = (gateway: string) => recreateNetworkCommands(l2, model.containerNames(l2.network), {gateway})
+          const fixWith = (gateway: string) => recreateNetworkCommands(model, l2, {gateway})
           if (!pool.gateway) {
             const firstHost = parseCidr(pool.subnet)?.getFirst().nextIPNumber().toString()
             const newer = Number.parseFloat(apiVersion) >= 1.52

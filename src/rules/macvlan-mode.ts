@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 
 /** What each mode does to traffic between two macvlans on the same parent. */
 const MODES: Record<string, string> = {
@@ -24,7 +24,7 @@ export const macvlanMode: Rule = {
         subject,
         message: `Network ${l2.network.name} is in ${l2.mode} mode, so ${effect}; ${containers.length} containers are attached (${containers.join(', ')}).`,
         evidence,
-        fix: {summary: 'Recreate the network in bridge mode (the default) unless the isolation is wanted.', commands: recreateNetworkCommands(l2, containers, {mode: 'bridge'})},
+        fix: {summary: 'Recreate the network in bridge mode (the default) unless the isolation is wanted.', commands: recreateNetworkCommands(model, l2, {mode: 'bridge'})},
       }
     }),
 }

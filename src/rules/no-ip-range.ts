@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {ipv4Text} from '../model/ip.js'
 import {lanOccupants, saferLayout} from './addressing.js'
@@ -28,7 +28,7 @@ export const noIpRange: Rule = {
         message: `Network ${l2.network.name} has no --ip-range, so Docker hands out ${pool.subnet} from the bottom up, where the LAN already lives (${occupants.map((o) => o.what).slice(0, 4).join(', ')}): sooner or later a container takes a LAN device's address.`,
         evidence,
         fix: layout
-          ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, a block the host sees no one use (check it is outside your router's DHCP pool).`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), layout)}
+          ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, a block the host sees no one use (check it is outside your router's DHCP pool).`, commands: recreateNetworkCommands(model, l2, layout)}
           : {summary: 'Recreate the network with an --ip-range outside the router\'s DHCP pool and static addresses.', commands: []},
       } satisfies Finding
     }),

@@ -1,5 +1,5 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {onEachParent} from './common.js'
 
 export const parentEnslaved: Rule = {
@@ -19,7 +19,7 @@ export const parentEnslaved: Rule = {
         evidence,
         fix: {
           summary: `Use ${master} itself as the parent (for a bond), or the bridge's uplink design that frees ${parent.name}; recreate the network on it.`,
-          commands: parent.master ? recreateNetworkCommands(l2, model.containerNames(l2.network), {parent: parent.master}) : [`ip -d link show dev ${parent.name}`],
+          commands: parent.master ? recreateNetworkCommands(model, l2, {parent: parent.master}) : [`ip -d link show dev ${parent.name}`],
         },
       }
     }),

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {noParent} from './common.js'
 
@@ -50,7 +50,7 @@ function judge(model: HostModel, l2: L2Network): Finding {
       summary: candidate
         ? `Recreate the network on the NIC that exists now (${candidate} carries the default route), or pin the old name with a systemd .link file.`
         : 'Recreate the network on a NIC that exists (ip -br link), or pin the old name with a systemd .link file.',
-      commands: recreateNetworkCommands(l2, containers, {parent: candidate ?? '<nic>'}),
+      commands: recreateNetworkCommands(model, l2, {parent: candidate ?? '<nic>'}),
     },
   }
 }

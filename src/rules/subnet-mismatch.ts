@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {canonicalCidr, cidrContains, cidrsOverlap} from '../model/ip.js'
 import {onEachParent} from './common.js'
@@ -42,7 +42,7 @@ export const subnetMismatch: Rule = {
         evidence,
         symptoms: [...symptoms],
         fix: corrected
-          ? {summary: `Recreate the network with --subnet=${corrected}.`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {subnet: corrected})}
+          ? {summary: `Recreate the network with --subnet=${corrected}.`, commands: recreateNetworkCommands(model, l2, {subnet: corrected})}
           : {summary: `Recreate the network on the subnet of the LAN that ${parent.name} is on.`, commands: []},
       } satisfies Finding
     }),

@@ -1,5 +1,5 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands} from '../model/commands.js'
+import {recreateNetworkCommands} from '../remedy/network.js'
 import {onEachParent} from './common.js'
 
 export const wirelessParent: Rule = {
@@ -16,7 +16,7 @@ export const wirelessParent: Rule = {
         evidence,
         fix: {
           summary: `Use a wired NIC as the parent, or an ipvlan L2 network on ${parent.name} (one MAC for all containers).`,
-          commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {driver: 'ipvlan'}),
+          commands: recreateNetworkCommands(model, l2, {driver: 'ipvlan'}),
         },
       }
     }),

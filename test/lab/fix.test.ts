@@ -5,8 +5,9 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import type {FixOutcome} from '../../src/fix/render.js'
+import {ENGINES} from './engines.js'
 import type {Lab} from './lab.js'
-import {doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
+import {describeOnEngines, doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
 
 interface FixRun {
   exitCode: number
@@ -153,5 +154,43 @@ describe.skipIf(labSkipped)('lab: a host with two shims', () => {
     expect(run.outcome?.apply?.result).toBe('nothing')
     expect(run.after).toEqual(run.before)
     expect(run.exitCode).toBe(1)
+  })
+})
+
+// Docker 26 takes --mac-address on `network connect`; 20.10 restores a container's own MAC by itself: both are pasted.
+describeOnEngines('lab: the by-hand steps that recreate a network, pasted into a shell', (engine) => {
+  const {lab} = useScenario('no-ip-range-static', engine)
+
+  interface Inspected {
+    Name: string
+    State: {Running: boolean}
+    NetworkSettings: {Networks: Record<string, {NetworkID: string; IPAddress: string; MacAddress: string}>}
+  }
+  const inspect = async (names: string[]) => JSON.parse((await lab().docker(['inspect', ...names])).stdout) as Inspected[]
+
+  it('bring every container back attached, with its static address and MAC, and the running ones reachable', async () => {
+    const plan = (await fix(lab(), [])).outcome?.plan
+    const steps = plan?.steps.find((step) => step.check.id === 'no-ip-range')?.manual ?? []
+    expect(steps.some((line) => line.startsWith('docker network create'))).toBe(true)
+    const before = await inspect(['web', 'fixed', 'idle'])
+    const pasted = await lab().host(['env', `DOCKER_HOST=${lab().dockerHost}`, `PATH=${ENGINES[engine].path}:${process.env.PATH ?? ''}`, 'sh', '-e'], {input: `${steps.join('\n')}\n`, reject: false})
+    expect(pasted.exitCode, pasted.stderr).toBe(0)
+    const networkId = (await lab().docker(['network', 'inspect', '-f', '{{.Id}}', 'lan'])).stdout.trim()
+    const after = await inspect(['web', 'fixed', 'idle'])
+    expect(after.map((container) => [container.Name, container.State.Running, container.NetworkSettings.Networks.lan?.NetworkID])).toEqual([
+      ['/web', true, networkId],
+      ['/fixed', true, networkId],
+      ['/idle', false, networkId],
+    ])
+    const [, fixedBefore] = before
+    const [web, fixedAfter] = after
+    expect(fixedAfter?.NetworkSettings.Networks.lan).toMatchObject({IPAddress: '192.168.77.240', MacAddress: fixedBefore?.NetworkSettings.Networks.lan?.MacAddress})
+    // The container that was never started starts now: it is not left on a network that no longer exists.
+    await lab().docker(['start', 'idle'])
+    const [idle] = await inspect(['idle'])
+    expect(idle?.NetworkSettings.Networks.lan?.MacAddress).toBe('02:42:c0:a8:4d:f1')
+    for (const address of [web?.NetworkSettings.Networks.lan?.IPAddress, '192.168.77.240', idle?.NetworkSettings.Networks.lan?.IPAddress]) {
+      expect((await lab().lan(['ping', '-c', '1', '-W', '2', address ?? ''], {reject: false})).exitCode, `ping ${address}`).toBe(0)
+    }
   })
 })

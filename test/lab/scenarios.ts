@@ -204,6 +204,14 @@ export const SCENARIOS = {
       await addContainer(lab, {name: 'web'})
     },
   },
+  'no-ip-range-static': {
+    description: 'the no-ip-range host plus a container with a static address and MAC, and one created but never started',
+    async build(lab) {
+      await SCENARIOS['no-ip-range'].build(lab)
+      await addContainer(lab, {name: 'fixed', ip: '192.168.77.240', mac: '02:42:c0:a8:4d:f0'})
+      await addContainer(lab, {name: 'idle', mac: '02:42:c0:a8:4d:f1', start: false})
+    },
+  },
   'ip-conflict': {
     description: 'a LAN machine (an address on the LAN bridge) already holds the address Docker gives the first container',
     async build(lab) {

@@ -7,7 +7,7 @@
  * SIGKILL, which no handler sees, util-linux `setpriv --pdeathsig KILL` starts it where available, so the kernel kills
  * it when the doctor dies.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {accessSync, constants, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 
@@ -109,12 +109,27 @@ export async function runProgram(file: string, args: readonly string[], options:
       resolve({stdout: stdout.replace(/\r?\n$/, ''), stderr, timedOut, ...result})
     }
     child.on('error', (error: NodeJS.ErrnoException) => finish({...(error.code ? {errorCode: error.code} : {}), failure: error.message}))
-    child.on('close', (code, signal) => {
-      if (code === 0) finish({exitCode: 0})
-      else if (timedOut) finish({failure: `timed out after ${options.timeoutMs} ms`})
-      else if (code === null) finish({failure: `killed by ${signal}`})
-      else finish({exitCode: code, failure: stderr.split('\n').find((line) => line.trim() !== '')?.trim() ?? `exit code ${code}`})
-    })
+    child.on('close', (code, signal) => finish(ending(code, signal, timedOut, stderr, options.timeoutMs)))
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
+}
+
+function ending(code: number | null, signal: NodeJS.Signals | null, timedOut: boolean, stderr: string, timeoutMs: number): Pick<ProgramResult, 'exitCode' | 'failure'> {
+  if (code === 0) return {exitCode: 0}
+  if (timedOut) return {failure: `timed out after ${timeoutMs} ms`}
+  if (code === null) return {failure: `killed by ${signal}`}
+  return {exitCode: code, failure: stderr.split('\n').find((line) => line.trim() !== '')?.trim() ?? `exit code ${code}`}
+}
+
+/**
+ * The same, blocking: for what must finish before the process exits (taking a change back in a signal handler, where
+ * the event loop will not turn again). The time limit kills with SIGKILL at once.
+ */
+export function runProgramSync(file: string, args: readonly string[], options: Omit<ProgramOptions, 'input'>): ProgramResult {
+  const result = spawnSync(file, args, {env: {...process.env, LC_ALL: 'C', ...options.env}, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: options.timeoutMs, killSignal: 'SIGKILL'})
+  const error = result.error as NodeJS.ErrnoException | undefined
+  const timedOut = error?.code === 'ETIMEDOUT'
+  const base = {stdout: (result.stdout ?? '').replace(/\r?\n$/, ''), stderr: result.stderr ?? '', timedOut}
+  if (error && !timedOut) return {...base, ...(error.code ? {errorCode: error.code} : {}), failure: error.message}
+  return {...base, ...ending(result.status, result.signal, timedOut, base.stderr, options.timeoutMs)}
 }

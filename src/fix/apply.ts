@@ -11,17 +11,25 @@ import {UserError} from '../errors.js'
 import type {FixAction, Outcome} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import {writeAtomically} from '../output.js'
-import {runProgram} from '../run-program.js'
+import {runProgram, runProgramSync} from '../run-program.js'
 import type {Persistence} from '../model/persistence.js'
 import {checkKey, type FixStep} from './plan.js'
 
 /** Runs one argv; resolves to an error message, or undefined on success. */
 export type Runner = (argv: string[]) => Promise<string | undefined>
 
+/** The same, blocking: undoing must also work in a signal handler, so there is one undo path and it is synchronous. */
+export type UndoRunner = (argv: string[]) => string | undefined
+
 export const runWithoutShell =
   (timeoutMs: number): Runner =>
   async ([file = '', ...args]) =>
     (await runProgram(file, args, {timeoutMs})).failure
+
+export const undoWithoutShell =
+  (timeoutMs: number): UndoRunner =>
+  ([file = '', ...args]) =>
+    runProgramSync(file, args, {timeoutMs}).failure
 
 export interface CommandResult {
   command: string
@@ -57,10 +65,10 @@ export function undoOrder(applied: FixAction[]): string[][] {
   return [...new Map(applied.toReversed().map((action) => [shellLine(action.undo), action.undo])).values()]
 }
 
-export async function rollBack(applied: FixAction[], run: Runner): Promise<CommandResult[]> {
+export function rollBack(applied: FixAction[], run: UndoRunner): CommandResult[] {
   const results: CommandResult[] = []
   for (const undo of undoOrder(applied)) {
-    const error = await run(undo)
+    const error = run(undo)
     results.push(error === undefined ? {command: shellLine(undo)} : {command: shellLine(undo), error})
   }
   return results

@@ -5,35 +5,40 @@ import {readdirSync, readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
-import {runProgram} from '../../src/run-program.js'
+import {runProgram, runProgramSync, type ProgramOptions, type ProgramResult} from '../../src/run-program.js'
 
-describe('runProgram', () => {
+type Run = (file: string, args: string[], options: ProgramOptions) => Promise<ProgramResult>
+const blocking: Run = async (file, args, options) => runProgramSync(file, args, options)
+
+describe.each([
+  ['runProgram', runProgram],
+  ['runProgramSync (for signal handlers)', blocking],
+])('%s', (_name, run: Run) => {
   it('returns stdout without its final newline, and no failure on exit 0', async () => {
-    expect(await runProgram('printf', ['a b\\n\\n'], {timeoutMs: 5000})).toEqual({stdout: 'a b\n', stderr: '', exitCode: 0, timedOut: false})
+    expect(await run('printf', ['a b\\n\\n'], {timeoutMs: 5000})).toEqual({stdout: 'a b\n', stderr: '', exitCode: 0, timedOut: false})
   })
 
   it('passes arguments as they are: no shell expands them', async () => {
-    expect((await runProgram('echo', ['$HOME', '*', '; true'], {timeoutMs: 5000})).stdout).toBe('$HOME * ; true')
+    expect((await run('echo', ['$HOME', '*', '; true'], {timeoutMs: 5000})).stdout).toBe('$HOME * ; true')
   })
 
   it('says why with the first non-empty line of stderr, and keeps the exit code', async () => {
-    const result = await runProgram('sh', ['-c', 'echo >&2; echo "RTNETLINK answers: File exists" >&2; echo more >&2; exit 2'], {timeoutMs: 5000})
+    const result = await run('sh', ['-c', 'echo >&2; echo "RTNETLINK answers: File exists" >&2; echo more >&2; exit 2'], {timeoutMs: 5000})
     expect(result).toMatchObject({exitCode: 2, failure: 'RTNETLINK answers: File exists'})
   })
 
   it('reports a program that is not installed by its error code', async () => {
-    expect(await runProgram('no-such-program-here', [], {timeoutMs: 5000})).toMatchObject({errorCode: 'ENOENT', timedOut: false})
+    expect(await run('no-such-program-here', [], {timeoutMs: 5000})).toMatchObject({errorCode: 'ENOENT', timedOut: false})
   })
 
   it('kills a program at its time limit and says so', async () => {
-    const result = await runProgram('sleep', ['30'], {timeoutMs: 100})
+    const result = await run('sleep', ['30'], {timeoutMs: 100})
     expect(result).toMatchObject({timedOut: true, failure: 'timed out after 100 ms'})
     expect(result.exitCode).toBeUndefined()
   })
 
-  it('feeds input on stdin, and runs in the C locale so messages can be matched', async () => {
-    expect((await runProgram('cat', [], {timeoutMs: 5000, input: 'piped'})).stdout).toBe('piped')
-    expect((await runProgram('sh', ['-c', 'echo $LC_ALL'], {timeoutMs: 5000})).stdout).toBe('C')
+  it('runs in the C locale so messages can be matched', async () => {
+    expect((await run('sh', ['-c', 'echo $LC_ALL'], {timeoutMs: 5000})).stdout).toBe('C')
   })
 })
 
@@ -97,4 +102,8 @@ describe('programs die with the doctor', () => {
     expect(await run.exited).toEqual({code: null, signal: 'SIGKILL'})
     expect(await waitFor(() => processesWith(run.marker), (pids) => pids.length === 0)).toEqual([])
   })
+})
+
+it('runProgram feeds input on stdin', async () => {
+  expect((await runProgram('cat', [], {timeoutMs: 5000, input: 'piped'})).stdout).toBe('piped')
 })

@@ -7,7 +7,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../../src/engine/report.js'
 import type {CheckResult, FixAction} from '../../../src/engine/types.js'
-import {applyActions, restoreFiles, rollBack, uniqueActions, verify, writePersistence, type Runner, type WrittenFile} from '../../../src/fix/apply.js'
+import {applyActions, restoreFiles, rollBack, uniqueActions, verify, writePersistence, type Runner, type UndoRunner, type WrittenFile} from '../../../src/fix/apply.js'
 import type {FixStep} from '../../../src/fix/plan.js'
 import type {Persistence} from '../../../src/model/persistence.js'
 
@@ -18,16 +18,14 @@ const SHIM: FixAction[] = [
 ]
 const PARENT_UP: FixAction = {run: ['ip', 'link', 'set', 'eth0', 'up'], undo: ['ip', 'link', 'set', 'eth0', 'down']}
 
-/** Records every argv; fails the ones whose line is in `failing`. */
-function recorder(failing: string[] = []): {run: Runner; ran: string[]} {
+/** Records every argv; fails the ones whose line is in `failing`. `undo` is the blocking runner rollback uses. */
+function recorder(failing: string[] = []): {run: Runner; undo: UndoRunner; ran: string[]} {
   const ran: string[] = []
-  return {
-    ran,
-    run: async (argv) => {
-      ran.push(argv.join(' '))
-      return failing.includes(argv.join(' ')) ? 'RTNETLINK answers: File exists' : undefined
-    },
+  const undo: UndoRunner = (argv) => {
+    ran.push(argv.join(' '))
+    return failing.includes(argv.join(' ')) ? 'RTNETLINK answers: File exists' : undefined
   }
+  return {ran, undo, run: async (argv) => undo(argv)}
 }
 
 const step = (id: string, runtime: FixAction[], subject = {network: 'lan', interface: 'eth0'}): FixStep => ({check: {id, code: 'MVD000', title: id, subject, message: '', outcome: 'warn'}, summary: '', runtime, manual: []})
@@ -48,14 +46,14 @@ describe('applying runtime actions', () => {
   })
 
   it('undoes in reverse, running an undo shared by several actions once', async () => {
-    const {run, ran} = recorder()
-    await rollBack([PARENT_UP, ...SHIM], run)
+    const {undo, ran} = recorder()
+    rollBack([PARENT_UP, ...SHIM], undo)
     expect(ran).toEqual(['ip link del lan-shim', 'ip link set eth0 down'])
   })
 
   it('reports an undo that failed and still runs the rest', async () => {
-    const {run, ran} = recorder(['ip link del lan-shim'])
-    const results = await rollBack([PARENT_UP, ...SHIM], run)
+    const {undo, ran} = recorder(['ip link del lan-shim'])
+    const results = rollBack([PARENT_UP, ...SHIM], undo)
     expect(results).toEqual([{command: 'ip link del lan-shim', error: 'RTNETLINK answers: File exists'}, {command: 'ip link set eth0 down'}])
     expect(ran).toHaveLength(2)
   })

@@ -1,0 +1,108 @@
+/**
+ * One `macvlan fix` session: diagnose, prove the addresses a fix would take, plan; then, when asked, apply the plan's
+ * runtime part and files, verify with the doctor, and take everything back when a step or the verification fails, or
+ * when a signal arrives. Taking back has one path, synchronous so a signal handler can use it.
+ */
+import type {Report} from '../engine/report.js'
+import type {FixAction} from '../engine/types.js'
+import {onInterrupt} from '../interrupt.js'
+import {shellLine} from '../model/commands.js'
+import {HostModel} from '../model/host-model.js'
+import type {Persistence} from '../model/persistence.js'
+import {diagnose, redactDiagnosis, type DoctorOptions} from '../pipeline.js'
+import {proveFree} from '../probe/run.js'
+import type {ProbePurpose} from '../probe/types.js'
+import {RULES} from '../rules/index.js'
+import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, verify, writePersistence, type CommandResult, type WrittenFile} from './apply.js'
+import {addressesToProve, buildFixPlan, proofFromRecord, type AddressProof, type FixPlan, type FixStep} from './plan.js'
+import type {ApplyReport} from './render.js'
+
+/** Reachability is what a runtime fix changes, so verification always re-sends these (about one probe timeout). */
+const REACHABILITY: ProbePurpose[] = ['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer']
+
+const probesOf = (id: string) => RULES.find((rule) => rule.meta.id === id)?.meta.probes ?? []
+
+async function proveAddresses(byParent: Map<string, string[]>, timeoutMs: number): Promise<AddressProof[]> {
+  const proofs = await Promise.all(
+    [...byParent].map(async ([parent, addresses]) => {
+      try {
+        return (await proveFree(parent, addresses, timeoutMs)).map((record) => proofFromRecord(record, parent))
+      } catch (error) {
+        return addresses.map((address): AddressProof => ({address, parent, verdict: 'unproven', detail: `the ARP probe could not run (${(error as Error).message})`}))
+      }
+    }),
+  )
+  return proofs.flat()
+}
+
+/**
+ * The doctor's report and the plan made from it, with every address the plan would take unreserved proven by ARP.
+ * With `redact`, the plan shows pseudonyms (for a ticket); the report stays the host's own, to compare with after a fix.
+ */
+export async function planFix(options: DoctorOptions, how: {onPhase?: (phase: string) => void; redact?: boolean} = {}): Promise<{before: Report; plan: FixPlan}> {
+  const diagnosis = await diagnose({...options, onPhase: how.onPhase})
+  const toProve = addressesToProve(diagnosis.report)
+  const probing = options.probe && !options.from
+  if (toProve.size > 0 && probing) how.onPhase?.('proving addresses free')
+  const proofs = probing ? await proveAddresses(toProve, options.probe?.timeoutMs ?? 1000) : []
+  const shown = how.redact ? redactDiagnosis(diagnosis, options, proofs) : {...diagnosis, proofs}
+  return {before: diagnosis.report, plan: buildFixPlan(shown.report, new HostModel(shown.snapshot), shown.proofs)}
+}
+
+/** What a session would change: the runtime part (`--apply`) and the persistence files (`--persist`) of a plan. */
+export interface Changes {
+  steps: FixStep[]
+  actions: FixAction[]
+  persistence: Persistence[]
+  /** "4 runtime changes and 1 file(s)", for the confirmation question. */
+  description: string
+}
+
+export function changesOf(plan: FixPlan, what: {apply: boolean; persist: boolean}): Changes {
+  const steps = what.apply ? plan.steps.filter((step) => step.runtime.length > 0) : []
+  const actions = uniqueActions(steps)
+  const persistence = what.persist ? plan.persistence.map((entry) => entry.persistence) : []
+  const files = persistence.flatMap((entry) => entry.files).length
+  const description = `${actions.length} runtime change${actions.length === 1 ? '' : 's'}${files > 0 ? ` and ${files} file(s)` : ''}`
+  return {steps, actions, persistence, description}
+}
+
+export const isEmpty = (changes: Changes) => changes.actions.length === 0 && changes.persistence.length === 0
+
+/** Runs `changes` and nothing else; undoes all of it when a step fails, verification fails, or a signal arrives. */
+export async function applyChanges(changes: Changes, before: Report, options: DoctorOptions): Promise<ApplyReport> {
+  const {steps, actions} = changes
+  if (isEmpty(changes)) return {applied: [], persisted: []}
+  const run = runWithoutShell(options.timeoutMs)
+  const written: WrittenFile[] = []
+  const done: FixAction[] = []
+  // Takes back `done` and the files written, and empties both so nothing is undone twice.
+  const undo = (): CommandResult[] => {
+    const results = rollBack(done.splice(0), undoWithoutShell(options.timeoutMs))
+    restoreFiles(written.splice(0))
+    return results
+  }
+  const forget = onInterrupt(undo)
+  try {
+    const failed = await applyActions(actions, run, done)
+    const applied = done.map((action) => shellLine(action.run))
+    if (failed) return {applied, failed, persisted: [], rolledBack: undo()}
+    await writePersistence(changes.persistence, new Date().toISOString().replaceAll(/[-:.]/g, ''), written)
+    if (steps.length === 0) return {applied, persisted: written}
+    const purposes = new Set([...REACHABILITY, ...steps.flatMap((step) => probesOf(step.check.id))])
+    const after = await diagnose({...options, probe: options.probe ? {...options.probe, purposes} : undefined})
+    const comparable = (id: string) => !options.probe || probesOf(id).every((purpose) => purposes.has(purpose))
+    const verification = verify(steps, before, after.report, comparable)
+    if (!verification.passed) {
+      const persisted = [...written]
+      return {applied, persisted, verification, rolledBack: undo()}
+    }
+    const remaining = after.report.checks.filter((check) => check.outcome === 'warn' || check.outcome === 'fail').map(({id, subject, outcome}) => ({id, subject, outcome}))
+    return {applied, persisted: written, verification, statusAfter: after.report.status, remaining}
+  } catch (error) {
+    undo()
+    throw error
+  } finally {
+    forget()
+  }
+}

@@ -8,7 +8,7 @@
  * it when the doctor dies.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {accessSync, constants, statSync} from 'node:fs'
+import {accessSync, constants, readFileSync, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 
 import {onInterrupt} from './interrupt.js'
@@ -29,6 +29,8 @@ export interface ProgramOptions {
   timeoutMs: number
   env?: Record<string, string | undefined>
   input?: string
+  /** Told the child's pid as soon as it runs. */
+  onSpawn?: (pid: number) => void
 }
 
 /** How long a program that ignored SIGTERM at its time limit gets before SIGKILL. */
@@ -93,6 +95,7 @@ export async function runProgram(file: string, args: readonly string[], options:
   return new Promise((resolve) => {
     const child = spawn(command, argv, {env, detached: true, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
     running.add(child)
+    if (child.pid !== undefined) options.onSpawn?.(child.pid)
     let stdout = ''
     let stderr = ''
     let timedOut = false
@@ -125,11 +128,36 @@ function ending(code: number | null, signal: NodeJS.Signals | null, timedOut: bo
  * The same, blocking: for what must finish before the process exits (taking a change back in a signal handler, where
  * the event loop will not turn again). The time limit kills with SIGKILL at once.
  */
-export function runProgramSync(file: string, args: readonly string[], options: Omit<ProgramOptions, 'input'>): ProgramResult {
+export function runProgramSync(file: string, args: readonly string[], options: Omit<ProgramOptions, 'input' | 'onSpawn'>): ProgramResult {
   const result = spawnSync(file, args, {env: {...process.env, LC_ALL: 'C', ...options.env}, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: options.timeoutMs, killSignal: 'SIGKILL'})
   const error = result.error as NodeJS.ErrnoException | undefined
   const timedOut = error?.code === 'ETIMEDOUT'
   const base = {stdout: (result.stdout ?? '').replace(/\r?\n$/, ''), stderr: result.stderr ?? '', timedOut}
   if (error && !timedOut) return {...base, ...(error.code ? {errorCode: error.code} : {}), failure: error.message}
   return {...base, ...ending(result.status, result.signal, timedOut, base.stderr, options.timeoutMs)}
+}
+
+/**
+ * Kills a child of this process and waits, blocking (at most `limitMs`), until it has exited: whatever it was doing
+ * is then over, and cannot happen after what runs next. For signal handlers, where the event loop will not reap it.
+ */
+export function stopChildSync(pid: number, limitMs = 2000): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    return
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  const deadline = Date.now() + limitMs
+  while (Date.now() < deadline) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      return
+    }
+    // The state letter follows the command name's closing parenthesis; Z: it has exited and waits to be reaped.
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return
+    Atomics.wait(pause, 0, 0, 5)
+  }
 }

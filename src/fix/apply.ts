@@ -2,7 +2,7 @@
  * Running a plan's runtime part, and taking it back. Every change is an argv run without a shell; whatever was done
  * before a failure is undone in reverse, and files written by --persist are restored from their backups.
  */
-import {constants, renameSync, rmSync} from 'node:fs'
+import {constants, existsSync, renameSync, rmSync} from 'node:fs'
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
@@ -11,29 +11,33 @@ import {UserError} from '../errors.js'
 import type {FixAction, Outcome} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import {writeAtomically} from '../output.js'
-import {runProgram, runProgramSync} from '../run-program.js'
+import {runProgram, runProgramSync, type ProgramResult} from '../run-program.js'
 import type {Persistence} from '../model/persistence.js'
 import {checkKey, type FixStep} from './plan.js'
 
-/** Runs one argv; resolves to an error message, or undefined on success. */
-export type Runner = (argv: string[]) => Promise<string | undefined>
+/** What running one argv told us: no `failure` on success; an `exitCode` when the program ran to its end. */
+export type RunResult = Pick<ProgramResult, 'failure' | 'exitCode'>
+
+export type Runner = (argv: string[]) => Promise<RunResult>
 
 /** The same, blocking: undoing must also work in a signal handler, so there is one undo path and it is synchronous. */
-export type UndoRunner = (argv: string[]) => string | undefined
+export type UndoRunner = (argv: string[]) => RunResult
 
 export const runWithoutShell =
-  (timeoutMs: number): Runner =>
-  async ([file = '', ...args]) =>
-    (await runProgram(file, args, {timeoutMs})).failure
+  (timeoutMs: number, onSpawn?: (pid: number) => void): Runner =>
+  ([file = '', ...args]) =>
+    runProgram(file, args, {timeoutMs, ...(onSpawn ? {onSpawn} : {})})
 
 export const undoWithoutShell =
   (timeoutMs: number): UndoRunner =>
   ([file = '', ...args]) =>
-    runProgramSync(file, args, {timeoutMs}).failure
+    runProgramSync(file, args, {timeoutMs})
 
 export interface CommandResult {
   command: string
   error?: string
+  /** Set when the undo found nothing to take back, because the change it undoes had not taken effect. */
+  nothingToUndo?: true
 }
 
 /** The same change listed twice (two checks asking for one route) runs once. */
@@ -48,14 +52,30 @@ export function uniqueActions(steps: FixStep[]): FixAction[] {
 }
 
 /**
- * Runs `actions` in order and records each one that succeeded in `done` as it goes, so an interrupt at any moment
- * knows what to undo. Returns the command that failed, when one did: nothing after it ran.
+ * A change as the journal knows it. It is written down before its program starts (`started`), so an interrupt at any
+ * moment undoes it, and becomes `done` once the program was reaped and said it succeeded.
  */
-export async function applyActions(actions: FixAction[], run: Runner, done: FixAction[]): Promise<CommandResult | undefined> {
+export interface JournalEntry {
+  action: FixAction
+  state: 'started' | 'done'
+}
+
+/**
+ * Runs `actions` in order, recording each in `journal` before it runs. Returns the command that failed, when one did:
+ * nothing after it ran. A program that ended with an error changed nothing (each `ip` change is one netlink request,
+ * all or nothing) and leaves the journal; one that was killed or timed out may have, and stays to be undone.
+ */
+export async function applyActions(actions: FixAction[], run: Runner, journal: JournalEntry[]): Promise<CommandResult | undefined> {
   for (const action of actions) {
-    const error = await run(action.run)
-    if (error !== undefined) return {command: shellLine(action.run), error}
-    done.push(action)
+    const entry: JournalEntry = {action, state: 'started'}
+    journal.push(entry)
+    const {failure, exitCode} = await run(action.run)
+    if (failure === undefined) {
+      entry.state = 'done'
+      continue
+    }
+    if (exitCode !== undefined) journal.splice(journal.indexOf(entry), 1)
+    return {command: shellLine(action.run), error: failure}
   }
   return undefined
 }
@@ -65,13 +85,22 @@ export function undoOrder(applied: FixAction[]): string[][] {
   return [...new Map(applied.toReversed().map((action) => [shellLine(action.undo), action.undo])).values()]
 }
 
-export function rollBack(applied: FixAction[], run: UndoRunner): CommandResult[] {
-  const results: CommandResult[] = []
-  for (const undo of undoOrder(applied)) {
-    const error = run(undo)
-    results.push(error === undefined ? {command: shellLine(undo)} : {command: shellLine(undo), error})
-  }
-  return results
+/** What iproute2 says when the thing to delete is not there: the change it would undo never happened. */
+const ABSENT = /Cannot find device|No such process|Cannot assign requested address/
+
+/**
+ * Takes back every change in `journal`, newest first. An undo of a change that was only `started` may find nothing to
+ * take back, and then says so; any other failure, and every failure to undo a change known to be `done`, is an error.
+ */
+export function rollBack(journal: JournalEntry[], run: UndoRunner): CommandResult[] {
+  const certain = new Set(journal.filter((entry) => entry.state === 'done').map((entry) => shellLine(entry.action.undo)))
+  return undoOrder(journal.map((entry) => entry.action)).map((undo): CommandResult => {
+    const command = shellLine(undo)
+    const {failure} = run(undo)
+    if (failure === undefined) return {command}
+    if (!certain.has(command) && ABSENT.test(failure)) return {command, nothingToUndo: true}
+    return {command, error: failure}
+  })
 }
 
 export interface WrittenFile {
@@ -93,7 +122,18 @@ async function currentText(path: string): Promise<string | undefined> {
   }
 }
 
-/** Writes each file (atomically), first copying any file it replaces to `<path>.bak-<stamp>`; records each in `written` as it goes, so a failure half-way can be restored. */
+/** The outermost directory `mkdir -p dir` would create, or undefined when `dir` exists. */
+function firstMissing(dir: string): string | undefined {
+  let missing: string | undefined
+  for (let current = dir; !existsSync(current); current = dirname(current)) missing = current
+  return missing
+}
+
+/**
+ * Writes each file (atomically), first copying any file it replaces to `<path>.bak-<stamp>`. Each step is recorded in
+ * `written` before it happens, and restoring a step that had not happened yet is harmless, so an interrupt at any
+ * moment (or a failure half-way) can be restored.
+ */
 export async function writePersistence(persistence: Persistence[], stamp: string, written: WrittenFile[]): Promise<void> {
   for (const file of persistence.flatMap((entry) => entry.files)) {
     const before = await currentText(file.path)
@@ -101,17 +141,23 @@ export async function writePersistence(persistence: Persistence[], stamp: string
       written.push({path: file.path, changed: false})
       continue
     }
-    const created = await mkdir(dirname(file.path), {recursive: true})
-    if (created) written.push({path: created, changed: true, directory: true})
-    const backup = before === undefined ? undefined : `${file.path}.bak-${stamp}`
-    // Exclusive, like the file itself: a link planted at the backup's name is never followed.
-    if (backup) {
+    const directory = firstMissing(dirname(file.path))
+    if (directory) written.push({path: directory, changed: true, directory: true})
+    await mkdir(dirname(file.path), {recursive: true})
+    if (before === undefined) written.push({path: file.path, changed: true})
+    else {
+      const backup = `${file.path}.bak-${stamp}`
+      // Until the copy is whole, the backup is only a new file to remove; then it is what restores the original.
+      const copying: WrittenFile = {path: backup, changed: true}
+      written.push(copying)
+      // Exclusive, like the file itself: a link planted at the backup's name is never followed (nor removed: it is not ours).
       await copyFile(file.path, backup, constants.COPYFILE_EXCL).catch((error: Error) => {
+        written.splice(written.indexOf(copying), 1)
         throw new UserError(`cannot back up ${file.path} to ${backup}: ${error.message}`, 'Move the file that is in the way, then re-run.', 3, 'output-unwritable')
       })
+      written.splice(written.indexOf(copying), 1, {path: file.path, changed: true, backup})
     }
     await writeAtomically(file.path, file.content, {mode: file.mode, exactMode: true})
-    written.push({path: file.path, changed: true, ...(backup ? {backup} : {})})
   }
 }
 

@@ -96,6 +96,12 @@ function persistenceLines(entries: ShimPersistence[], style: Style, written: boo
   return lines
 }
 
+function undoLine(undo: CommandResult): string {
+  if (undo.error) return `FAILED: ${undo.command}: ${undo.error}`
+  if (undo.nothingToUndo) return `nothing to undo: ${undo.command} (the change had not taken effect)`
+  return `ok: ${undo.command}`
+}
+
 function applyLines(apply: ApplyReport, style: Style): string[] {
   const lines = ['', style.heading('Applied')]
   if (apply.applied.length === 0 && !apply.failed) lines.push('', 'Nothing to run: no step has a runtime part that can be applied safely.')
@@ -106,7 +112,7 @@ function applyLines(apply: ApplyReport, style: Style): string[] {
     lines.push('', style.heading(apply.verification.passed ? 'Verified' : 'Verification failed'), '', ...apply.verification.changes.map((entry) => style.item(change(entry))))
   }
   if (apply.rolledBack) {
-    lines.push('', style.heading('Rolled back'), '', ...apply.rolledBack.map((undo) => style.item(`${undo.error ? 'FAILED' : 'ok'}: ${undo.command}${undo.error ? `: ${undo.error}` : ''}`)))
+    lines.push('', style.heading('Rolled back'), '', ...apply.rolledBack.map((undo) => style.item(undoLine(undo))))
     if (apply.persisted.some((file) => file.changed)) lines.push(style.item('restored every file --persist had written'))
   }
   if (apply.statusAfter) lines.push('', `Host status after: ${apply.statusAfter.toUpperCase()}`, ...(apply.remaining ?? []).map((entry) => style.item(`still ${entry.outcome}: ${entry.id} (${subjectText(entry.subject)})`)))

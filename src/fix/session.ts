@@ -6,6 +6,7 @@
 import type {Report} from '../engine/report.js'
 import type {FixAction} from '../engine/types.js'
 import {onInterrupt} from '../interrupt.js'
+import {stopChildSync} from '../run-program.js'
 import {shellLine} from '../model/commands.js'
 import {HostModel} from '../model/host-model.js'
 import type {Persistence} from '../model/persistence.js'
@@ -13,7 +14,7 @@ import {diagnose, redactDiagnosis, type DoctorOptions} from '../pipeline.js'
 import {proveFree} from '../probe/run.js'
 import type {ProbePurpose} from '../probe/types.js'
 import {RULES} from '../rules/index.js'
-import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, verify, writePersistence, type CommandResult, type WrittenFile} from './apply.js'
+import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, verify, writePersistence, type CommandResult, type JournalEntry, type Runner, type WrittenFile} from './apply.js'
 import {addressesToProve, buildFixPlan, proofFromRecord, type AddressProof, type FixPlan, type FixStep} from './plan.js'
 import type {ApplyReport} from './render.js'
 
@@ -73,19 +74,29 @@ export const isEmpty = (changes: Changes) => changes.actions.length === 0 && cha
 export async function applyChanges(changes: Changes, before: Report, options: DoctorOptions): Promise<ApplyReport> {
   const {steps, actions} = changes
   if (isEmpty(changes)) return {applied: [], persisted: []}
-  const run = runWithoutShell(options.timeoutMs)
+  let running: number | undefined
+  const spawn = runWithoutShell(options.timeoutMs, (pid) => (running = pid))
+  const run: Runner = async (argv) => {
+    try {
+      return await spawn(argv)
+    } finally {
+      running = undefined
+    }
+  }
   const written: WrittenFile[] = []
-  const done: FixAction[] = []
-  // Takes back `done` and the files written, and empties both so nothing is undone twice.
+  const journal: JournalEntry[] = []
+  // Takes back the journal and the files written, and empties both so nothing is undone twice. A signal may arrive
+  // while a change's program runs: it is stopped first, so its change cannot land after the undo.
   const undo = (): CommandResult[] => {
-    const results = rollBack(done.splice(0), undoWithoutShell(options.timeoutMs))
+    if (running !== undefined) stopChildSync(running)
+    const results = rollBack(journal.splice(0), undoWithoutShell(options.timeoutMs))
     restoreFiles(written.splice(0))
     return results
   }
   const forget = onInterrupt(undo)
   try {
-    const failed = await applyActions(actions, run, done)
-    const applied = done.map((action) => shellLine(action.run))
+    const failed = await applyActions(actions, run, journal)
+    const applied = journal.map((entry) => shellLine(entry.action.run))
     if (failed) return {applied, failed, persisted: [], rolledBack: undo()}
     await writePersistence(changes.persistence, new Date().toISOString().replaceAll(/[-:.]/g, ''), written)
     if (steps.length === 0) return {applied, persisted: written}

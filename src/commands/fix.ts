@@ -3,10 +3,9 @@ import {createInterface} from 'node:readline/promises'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {exitCodeFor} from '../engine/status.js'
 import {UserError} from '../errors.js'
 import {FIX_FORMATS, renderApplied, renderFix, type FixFormat} from '../fix/render.js'
-import {applyChanges, changesOf, isEmpty, planFix} from '../fix/session.js'
+import {applyChanges, changesOf, fixExitCode, isEmpty, planFix} from '../fix/session.js'
 import {shellLine} from '../model/commands.js'
 import {diagnosisFlags, diagnosisOptions, outputFlags} from '../options.js'
 import {STDOUT, writeOutput} from '../output.js'
@@ -29,7 +28,12 @@ export default class Fix extends BaseCommand {
 --apply shows the plan, asks (or takes --yes), runs the runtime part without a shell, then re-runs the doctor with the reachability probes. If a command fails, or a fixed check does not pass, or a passing check gets worse, everything it did is undone in reverse.
 --persist writes the persistence files (any file it replaces is kept as <file>.bak-<time>).
 
-Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when verification failed and the changes were rolled back, 3 when it could not run (not root, no confirmation, a command failed, bad input).`
+Exit codes, one meaning each:
+  0/1/2    the host's status (ok, warn, fail): of the plan, or after --apply once the fix verified
+  3        could not run: bad input, not root, not confirmed, or the host could not be diagnosed
+  4        rolled back: a command or the verification failed, and everything done was undone (the host is as it was)
+  5        the rollback itself failed somewhere: the host is neither as it was nor fixed (the report lists what)
+  130/143  interrupted by SIGINT/SIGTERM, after undoing everything done`
   static override examples = [
     '<%= config.bin %> fix',
     '<%= config.bin %> fix --network lan --format markdown > ticket.md',
@@ -66,7 +70,7 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     if (!changing) {
       emit(renderFix({plan}, format))
       if (toFile) await writeOutput(flags.output, written.join(''))
-      process.exitCode = exitCodeFor(plan.status, failOn)
+      process.exitCode = fixExitCode(plan, undefined, failOn)
       return
     }
     if (format !== 'json') emit(renderFix({plan}, format))
@@ -79,12 +83,15 @@ Exit codes: 0/1/2 the host's status (after --apply: once verified), 2 also when 
     progress.clear()
     emit(format === 'json' ? renderFix({plan, apply}, format) : renderApplied(apply, format))
     if (toFile) await writeOutput(flags.output, written.join(''))
-    if (apply.failed) {
-      process.exitCode = 3
+    process.exitCode = fixExitCode(plan, apply, failOn)
+    if (apply.result === 'rollback-incomplete') {
+      const failures = (apply.rolledBack ?? []).filter((undo) => undo.error).map((undo) => `${undo.command}: ${undo.error}`)
+      process.stderr.write(`${this.config.bin}: could not undo everything (${printable(failures.join('; '))}); the host is neither as it was nor fixed.\n`)
+    } else if (apply.failed) {
       process.stderr.write(`${this.config.bin}: ${printable(`${apply.failed.command} failed (${apply.failed.error ?? 'no message'})`)}; everything applied before it was undone — see the plan above.\n`)
-    } else if (apply.verification && !apply.verification.passed) {
-      process.exitCode = 2
-      process.stderr.write(`${this.config.bin}: the fix did not verify (${printable(apply.verification.changes.map((entry) => `${entry.id}: ${entry.before} → ${entry.after}`).join('; '))}); every change was undone.\n`)
-    } else process.exitCode = exitCodeFor(apply.statusAfter ?? plan.status, failOn)
+    } else if (apply.result === 'rolled-back') {
+      const problems = (apply.verification?.changes ?? []).filter((entry) => entry.problem).map((entry) => `${entry.id}: ${entry.before} → ${entry.after}`)
+      process.stderr.write(`${this.config.bin}: the fix did not verify (${printable(problems.join('; '))}); every change was undone.\n`)
+    }
   }
 }

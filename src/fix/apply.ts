@@ -6,14 +6,13 @@ import {constants, existsSync, renameSync, rmSync} from 'node:fs'
 import {copyFile, mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
-import type {Report} from '../engine/report.js'
 import {UserError} from '../errors.js'
-import type {FixAction, Outcome} from '../engine/types.js'
+import type {FixAction} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import {writeAtomically} from '../output.js'
 import {runProgram, runProgramSync, type ProgramResult} from '../run-program.js'
 import type {Persistence} from '../model/persistence.js'
-import {checkKey, type FixStep} from './plan.js'
+import type {FixStep} from './plan.js'
 
 /** What running one argv told us: no `failure` on success; an `exitCode` when the program ran to its end. */
 export type RunResult = Pick<ProgramResult, 'failure' | 'exitCode'>
@@ -167,37 +166,4 @@ export function restoreFiles(written: WrittenFile[]): void {
     if (file.backup) renameSync(file.backup, file.path)
     else rmSync(file.path, {force: true, recursive: file.directory === true})
   }
-}
-
-export interface CheckChange {
-  id: string
-  subject: FixStep['check']['subject']
-  before: string
-  after: string
-}
-
-export interface Verification {
-  passed: boolean
-  /** Each fixed check, and any check that got worse, before → after. */
-  changes: CheckChange[]
-}
-
-const RANK: Record<Outcome, number> = {pass: 0, skip: 1, warn: 2, error: 3, fail: 4}
-
-/**
- * A fix is verified when every check it addressed now passes and no check that passed before got worse. Only checks
- * judged the same way both times are compared (`comparable`): verification re-sends fewer probes than the diagnosis.
- */
-export function verify(applied: FixStep[], before: Report, after: Report, comparable: (id: string) => boolean): Verification {
-  const afterByKey = new Map(after.checks.map((check) => [checkKey(check), check]))
-  const fixed = applied.map((step): CheckChange => ({id: step.check.id, subject: step.check.subject, before: step.check.outcome, after: afterByKey.get(checkKey(step.check))?.outcome ?? 'gone'}))
-  const fixedKeys = new Set(fixed.map(checkKey))
-  const worse = before.checks.flatMap((check): CheckChange[] => {
-    const now = afterByKey.get(checkKey(check))
-    if (!now || !comparable(check.id) || fixedKeys.has(checkKey(check)) || RANK[now.outcome] <= RANK[check.outcome]) return []
-    return [{id: check.id, subject: check.subject, before: check.outcome, after: now.outcome}]
-  })
-  // A check whose subject no longer exists has nothing left to complain about.
-  const passed = fixed.every((change) => change.after === 'pass' || change.after === 'gone') && worse.length === 0
-  return {passed, changes: [...fixed, ...worse]}
 }

@@ -1,18 +1,27 @@
 /** The plan (and what --apply did) as text for a terminal, Markdown for a ticket, or JSON for automation. */
 import type {Status} from '../engine/status.js'
-import type {Subject} from '../engine/types.js'
+import type {Outcome, Subject} from '../engine/types.js'
 import {shellLine} from '../model/commands.js'
 import type {Persistence} from '../model/persistence.js'
 import {fence} from '../render/markdown.js'
 import {printableData} from '../render/printable.js'
-import type {CheckChange, CommandResult, Verification, WrittenFile} from './apply.js'
+import type {CommandResult, WrittenFile} from './apply.js'
+import type {CheckChange, Verification} from './verify.js'
 import type {FixPlan, FixStep, ShimPersistence} from './plan.js'
 
 /** The names doctor uses: `table` is the plain text a person reads at a terminal. */
 export const FIX_FORMATS = ['table', 'markdown', 'json'] as const
 export type FixFormat = (typeof FIX_FORMATS)[number]
 
+/**
+ * How a session ended, one word per exit code (see FIX_EXIT_CODES): `verified` (applied and proven), `written` (only
+ * files, nothing to verify), `nothing` (nothing to apply), `rolled-back` (a step or the verification failed, and
+ * everything was taken back), `rollback-incomplete` (taking back failed somewhere: see `rolledBack`).
+ */
+export type ApplyResult = 'verified' | 'written' | 'nothing' | 'rolled-back' | 'rollback-incomplete'
+
 export interface ApplyReport {
+  result: ApplyResult
   /** Commands that ran and succeeded, in order. */
   applied: string[]
   failed?: CommandResult
@@ -21,8 +30,8 @@ export interface ApplyReport {
   /** Present when the changes were taken back. */
   rolledBack?: CommandResult[]
   statusAfter?: Status
-  /** What still warns or fails after a verified fix, so the status after is never a mystery. */
-  remaining?: Array<Pick<CheckChange, 'id' | 'subject'> & {outcome: string}>
+  /** What still warns or fails after a verified fix, and how each was before, so the status after is never a mystery. */
+  remaining?: Array<Pick<CheckChange, 'id' | 'subject' | 'before'> & {outcome: Outcome}>
 }
 
 export interface FixOutcome {
@@ -35,7 +44,7 @@ function subjectText(subject: Subject): string {
   return [network && `network ${network}`, container && `container ${container}`, iface && `interface ${iface}`].filter(Boolean).join(', ') || 'host'
 }
 
-const change = (entry: CheckChange) => `${entry.id} (${subjectText(entry.subject)}): ${entry.before} → ${entry.after}`
+const change = (entry: CheckChange) => `${entry.id} (${subjectText(entry.subject)}): ${entry.before} → ${entry.after}${entry.problem ? ` (${entry.problem})` : ''}`
 
 /** Prose and command blocks, shared by both human formats: only how a heading and a block of commands look differs. */
 interface Style {
@@ -102,6 +111,14 @@ function undoLine(undo: CommandResult): string {
   return `ok: ${undo.command}`
 }
 
+/** "still fail" only for a check that failed before the fix; anything else says what it was. */
+function remainingLine(entry: NonNullable<ApplyReport['remaining']>[number]): string {
+  const what = `${entry.id} (${subjectText(entry.subject)})`
+  if (entry.before === entry.outcome) return `still ${entry.outcome}: ${what}`
+  if (entry.before === 'absent') return `${entry.outcome}, new since the fix: ${what}`
+  return `${entry.outcome}, was ${entry.before}: ${what}`
+}
+
 function applyLines(apply: ApplyReport, style: Style): string[] {
   const lines = ['', style.heading('Applied')]
   if (apply.applied.length === 0 && !apply.failed) lines.push('', 'Nothing to run: no step has a runtime part that can be applied safely.')
@@ -109,13 +126,14 @@ function applyLines(apply: ApplyReport, style: Style): string[] {
   if (apply.failed) lines.push(style.item(`FAILED: ${apply.failed.command}: ${apply.failed.error ?? ''}`))
   for (const file of apply.persisted) lines.push(style.item(`${file.directory ? 'created directory' : file.changed ? 'wrote' : 'unchanged'}: ${file.path}${file.backup ? ` (previous version saved as ${file.backup})` : ''}`))
   if (apply.verification) {
-    lines.push('', style.heading(apply.verification.passed ? 'Verified' : 'Verification failed'), '', ...apply.verification.changes.map((entry) => style.item(change(entry))))
+    const rounds = apply.verification.rounds > 1 ? ` (after ${apply.verification.rounds} rounds of probes)` : ''
+    lines.push('', style.heading(apply.verification.passed ? `Verified${rounds}` : `Verification failed${rounds}`), '', ...apply.verification.changes.map((entry) => style.item(change(entry))))
   }
   if (apply.rolledBack) {
     lines.push('', style.heading('Rolled back'), '', ...apply.rolledBack.map((undo) => style.item(undoLine(undo))))
     if (apply.persisted.some((file) => file.changed)) lines.push(style.item('restored every file --persist had written'))
   }
-  if (apply.statusAfter) lines.push('', `Host status after: ${apply.statusAfter.toUpperCase()}`, ...(apply.remaining ?? []).map((entry) => style.item(`still ${entry.outcome}: ${entry.id} (${subjectText(entry.subject)})`)))
+  if (apply.statusAfter) lines.push('', `Host status after: ${apply.statusAfter.toUpperCase()}`, ...(apply.remaining ?? []).map((entry) => style.item(remainingLine(entry))))
   return lines
 }
 

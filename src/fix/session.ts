@@ -4,6 +4,7 @@
  * when a signal arrives. Taking back has one path, synchronous so a signal handler can use it.
  */
 import type {Report} from '../engine/report.js'
+import {exitCodeFor} from '../engine/status.js'
 import type {FixAction} from '../engine/types.js'
 import {onInterrupt} from '../interrupt.js'
 import {stopChildSync} from '../run-program.js'
@@ -14,9 +15,10 @@ import {diagnose, redactDiagnosis, type DoctorOptions} from '../pipeline.js'
 import {proveFree} from '../probe/run.js'
 import type {ProbePurpose} from '../probe/types.js'
 import {RULES} from '../rules/index.js'
-import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, verify, writePersistence, type CommandResult, type JournalEntry, type Runner, type WrittenFile} from './apply.js'
-import {addressesToProve, buildFixPlan, proofFromRecord, type AddressProof, type FixPlan, type FixStep} from './plan.js'
+import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type Runner, type WrittenFile} from './apply.js'
+import {addressesToProve, buildFixPlan, checkKey, proofFromRecord, type AddressProof, type FixPlan, type FixStep} from './plan.js'
 import type {ApplyReport} from './render.js'
+import {verifyWithRetries} from './verify.js'
 
 /** Reachability is what a runtime fix changes, so verification always re-sends these (about one probe timeout). */
 const REACHABILITY: ProbePurpose[] = ['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer']
@@ -70,10 +72,25 @@ export function changesOf(plan: FixPlan, what: {apply: boolean; persist: boolean
 
 export const isEmpty = (changes: Changes) => changes.actions.length === 0 && changes.persistence.length === 0
 
+/**
+ * One meaning per exit code. 0/1/2: the host's status (ok, warn, fail) for a plan, or after an apply that verified;
+ * 3: could not run (bad input, not root, not confirmed, not diagnosable); 4: rolled back (a step or the verification
+ * failed, and everything was taken back: the host is as it was); 5: taking back failed somewhere (see the report).
+ */
+export const FIX_EXIT_CODES = {rolledBack: 4, rollbackIncomplete: 5} as const
+
+export function fixExitCode(plan: FixPlan, apply: ApplyReport | undefined, failOn: 'warn' | 'fail'): number {
+  if (apply?.result === 'rolled-back') return FIX_EXIT_CODES.rolledBack
+  if (apply?.result === 'rollback-incomplete') return FIX_EXIT_CODES.rollbackIncomplete
+  return exitCodeFor(apply?.statusAfter ?? plan.status, failOn)
+}
+
+const rolledBack = (results: CommandResult[]): Pick<ApplyReport, 'result' | 'rolledBack'> => ({result: results.some((undo) => undo.error) ? 'rollback-incomplete' : 'rolled-back', rolledBack: results})
+
 /** Runs `changes` and nothing else; undoes all of it when a step fails, verification fails, or a signal arrives. */
 export async function applyChanges(changes: Changes, before: Report, options: DoctorOptions): Promise<ApplyReport> {
   const {steps, actions} = changes
-  if (isEmpty(changes)) return {applied: [], persisted: []}
+  if (isEmpty(changes)) return {result: 'nothing', applied: [], persisted: []}
   let running: number | undefined
   const spawn = runWithoutShell(options.timeoutMs, (pid) => (running = pid))
   const run: Runner = async (argv) => {
@@ -97,19 +114,21 @@ export async function applyChanges(changes: Changes, before: Report, options: Do
   try {
     const failed = await applyActions(actions, run, journal)
     const applied = journal.map((entry) => shellLine(entry.action.run))
-    if (failed) return {applied, failed, persisted: [], rolledBack: undo()}
+    if (failed) return {applied, failed, persisted: [], ...rolledBack(undo())}
     await writePersistence(changes.persistence, new Date().toISOString().replaceAll(/[-:.]/g, ''), written)
-    if (steps.length === 0) return {applied, persisted: written}
+    if (steps.length === 0) return {result: 'written', applied, persisted: written}
     const purposes = new Set([...REACHABILITY, ...steps.flatMap((step) => probesOf(step.check.id))])
-    const after = await diagnose({...options, probe: options.probe ? {...options.probe, purposes} : undefined})
+    const rediagnose = async () => (await diagnose({...options, probe: options.probe ? {...options.probe, purposes} : undefined})).report
     const comparable = (id: string) => !options.probe || probesOf(id).every((purpose) => purposes.has(purpose))
-    const verification = verify(steps, before, after.report, comparable)
+    const probeBased = (id: string) => options.probe !== undefined && probesOf(id).length > 0
+    const {verification, after} = await verifyWithRetries(steps, before, rediagnose, comparable, probeBased)
     if (!verification.passed) {
       const persisted = [...written]
-      return {applied, persisted, verification, rolledBack: undo()}
+      return {applied, persisted, verification, ...rolledBack(undo())}
     }
-    const remaining = after.report.checks.filter((check) => check.outcome === 'warn' || check.outcome === 'fail').map(({id, subject, outcome}) => ({id, subject, outcome}))
-    return {applied, persisted: written, verification, statusAfter: after.report.status, remaining}
+    const beforeByKey = new Map(before.checks.map((check) => [checkKey(check), check.outcome]))
+    const remaining = after.checks.filter((check) => check.outcome === 'warn' || check.outcome === 'fail').map(({id, subject, outcome}) => ({id, subject, outcome, before: beforeByKey.get(checkKey({id, subject})) ?? ('absent' as const)}))
+    return {result: 'verified', applied, persisted: written, verification, statusAfter: after.status, remaining}
   } catch (error) {
     undo()
     throw error

@@ -148,6 +148,13 @@ describe('macvlan collect, explain, rules', () => {
     expect(help.exitCode).toBe(0)
     expect(help.stdout).toContain('3  could not diagnose')
   })
+
+  it('documents one meaning per exit code of fix in its --help', async () => {
+    const help = (await macvlan(['fix', '--help'])).stdout.replaceAll(/\s+/g, ' ')
+    expect(help).toContain("0/1/2 the host's status (ok, warn, fail): of the plan, or after --apply once the fix verified")
+    expect(help).toContain('4 rolled back: a command or the verification failed, and everything done was undone (the host is as it was)')
+    expect(help).toContain('5 the rollback itself failed somewhere')
+  })
 })
 
 describe('formats and health-check policy', () => {

@@ -26,11 +26,12 @@ describe('what --apply did', () => {
   it('shows each command, the before → after of each fixed check, and what still warns', () => {
     const text = renderApplied(
       {
+        result: 'verified',
         applied: ['ip route add 192.168.77.192/27 dev lan-shim'],
         persisted: [{path: '/etc/systemd/system/macvlan-shim-lan-shim.service', changed: true}],
-        verification: {passed: true, changes: [{id: 'shim-incomplete', subject: {network: 'lan', interface: 'lan-shim'}, before: 'fail', after: 'pass'}]},
+        verification: {passed: true, rounds: 1, changes: [{id: 'shim-incomplete', subject: {network: 'lan', interface: 'lan-shim'}, before: 'fail', after: 'pass'}]},
         statusAfter: 'warn',
-        remaining: [{id: 'boot-order', subject: {interface: 'lan-shim'}, outcome: 'warn'}],
+        remaining: [{id: 'boot-order', subject: {interface: 'lan-shim'}, outcome: 'warn', before: 'warn'}],
       },
       'table',
     )
@@ -42,14 +43,41 @@ describe('what --apply did', () => {
   it('says what was rolled back and why', () => {
     const text = renderApplied(
       {
+        result: 'rolled-back',
         applied: ['ip link add lan-shim link eth1 type macvlan mode bridge'],
         persisted: [],
-        verification: {passed: false, changes: [{id: 'host-isolation', subject: {network: 'lan', interface: 'eth1'}, before: 'warn', after: 'fail'}]},
+        verification: {passed: false, rounds: 1, changes: [{id: 'host-isolation', subject: {network: 'lan', interface: 'eth1'}, before: 'warn', after: 'fail'}]},
         rolledBack: [{command: 'ip link del lan-shim'}],
       },
       'markdown',
     )
     expect(text).toContain('## Verification failed\n\n- host-isolation (network lan, interface eth1): warn → fail\n')
     expect(text).toContain('## Rolled back\n\n- ok: ip link del lan-shim\n')
+  })
+
+  it('calls a check "still failing" only when it failed before the fix, and says what the others were', () => {
+    const text = renderApplied(
+      {
+        result: 'verified',
+        applied: [],
+        persisted: [],
+        statusAfter: 'fail',
+        remaining: [
+          {id: 'mac-filtered', subject: {network: 'lan'}, outcome: 'fail', before: 'fail'},
+          {id: 'shim-incomplete', subject: {network: 'lan', interface: 'lan-shim'}, outcome: 'warn', before: 'absent'},
+          {id: 'boot-order', subject: {interface: 'eth1'}, outcome: 'warn', before: 'skip'},
+        ],
+      },
+      'text',
+    )
+    expect(text).toContain('  - still fail: mac-filtered (network lan)\n  - warn, new since the fix: shim-incomplete (network lan, interface lan-shim)\n  - warn, was skip: boot-order (interface eth1)\n')
+  })
+
+  it('says when an undo found nothing to take back, apart from one that failed', () => {
+    const text = renderApplied(
+      {result: 'rollback-incomplete', applied: [], persisted: [], rolledBack: [{command: 'ip route del 192.168.77.192/27 dev lan-shim', nothingToUndo: true}, {command: 'ip link del lan-shim', error: 'RTNETLINK answers: Operation not permitted'}]},
+      'text',
+    )
+    expect(text).toContain('  - nothing to undo: ip route del 192.168.77.192/27 dev lan-shim (the change had not taken effect)\n  - FAILED: ip link del lan-shim: RTNETLINK answers: Operation not permitted\n')
   })
 })

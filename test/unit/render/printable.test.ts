@@ -52,7 +52,7 @@ describe('hostile names in every human-readable format', () => {
     const plan = hostile(goldenFixPlan('host-isolation'))
     expect(renderFix({plan}, format)).not.toMatch(RAW_CONTROL)
     expect(renderFix({plan}, format)).toContain('lan\\x1b]52;c;cHduZWQ=\\x07')
-    const applied = hostile({applied: ['ip link add lan-shim link eth1 type macvlan mode bridge'], failed: {command: 'ip link set eth1 up', error: 'eth1: no such device'}, persisted: [], statusAfter: 'fail' as const})
+    const applied = hostile({result: 'rolled-back' as const, applied: ['ip link add lan-shim link eth1 type macvlan mode bridge'], failed: {command: 'ip link set eth1 up', error: 'eth1: no such device'}, persisted: [], statusAfter: 'fail' as const})
     expect(renderApplied(applied, format)).not.toMatch(RAW_CONTROL)
   })
 })

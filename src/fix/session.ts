@@ -120,8 +120,7 @@ export async function applyChanges(changes: Changes, before: Report, options: Do
     const purposes = new Set([...REACHABILITY, ...steps.flatMap((step) => probesOf(step.check.id))])
     const rediagnose = async () => (await diagnose({...options, probe: options.probe ? {...options.probe, purposes} : undefined})).report
     const comparable = (id: string) => !options.probe || probesOf(id).every((purpose) => purposes.has(purpose))
-    const probeBased = (id: string) => options.probe !== undefined && probesOf(id).length > 0
-    const {verification, after} = await verifyWithRetries(steps, before, rediagnose, comparable, probeBased)
+    const {verification, after} = await verifyWithRetries(steps, before, rediagnose, {comparable, probesOf})
     if (!verification.passed) {
       const persisted = [...written]
       return {applied, persisted, verification, ...rolledBack(undo())}

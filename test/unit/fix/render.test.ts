@@ -68,7 +68,7 @@ describe('what --apply did', () => {
           {id: 'boot-order', subject: {interface: 'eth1'}, outcome: 'warn', before: 'skip'},
         ],
       },
-      'text',
+      'table',
     )
     expect(text).toContain('  - still fail: mac-filtered (network lan)\n  - warn, new since the fix: shim-incomplete (network lan, interface lan-shim)\n  - warn, was skip: boot-order (interface eth1)\n')
   })
@@ -76,7 +76,7 @@ describe('what --apply did', () => {
   it('says when an undo found nothing to take back, apart from one that failed', () => {
     const text = renderApplied(
       {result: 'rollback-incomplete', applied: [], persisted: [], rolledBack: [{command: 'ip route del 192.168.77.192/27 dev lan-shim', nothingToUndo: true}, {command: 'ip link del lan-shim', error: 'RTNETLINK answers: Operation not permitted'}]},
-      'text',
+      'table',
     )
     expect(text).toContain('  - nothing to undo: ip route del 192.168.77.192/27 dev lan-shim (the change had not taken effect)\n  - FAILED: ip link del lan-shim: RTNETLINK answers: Operation not permitted\n')
   })

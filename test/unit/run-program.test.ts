@@ -69,13 +69,25 @@ async function waitFor<T>(probe: () => T, done: (value: T) => boolean, ms = 2000
   return value
 }
 
-/** Starts a Node process that runs `argv` through runProgram, and waits until `count` marked processes run. */
+const commandName = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Starts a Node process that runs `argv` through runProgram, and waits until `count` marked processes run, one of them
+ * the `sleep` that argv ends in: the holder's own helpers (tsx's esbuild, the setpriv check) carry the marker too, and
+ * counting them alone could signal the holder before it has started the program.
+ */
 async function holding(argv: string[], count: number) {
   const marker = `MVD_HOLD=${randomBytes(6).toString('hex')}`
   const [key = '', value = ''] = marker.split('=')
   const holder = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/hold-program.ts', ...argv], {stdio: 'ignore', env: {...process.env, [key]: value}})
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => holder.on('exit', (code, signal) => resolve({code, signal})))
-  const started = await waitFor(() => processesWith(marker), (pids) => pids.length >= count, 20_000)
+  const started = await waitFor(() => processesWith(marker), (pids) => pids.length >= count && pids.some((pid) => commandName(pid) === 'sleep'), 20_000)
   // Never leave a holder behind when it did not come up as expected.
   if (started.length < count) for (const pid of started) process.kill(pid, 'SIGKILL')
   expect(started.length).toBeGreaterThanOrEqual(count)

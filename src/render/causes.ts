@@ -45,15 +45,6 @@ export function causalView(report: Pick<Report, 'checks'>): CausalView {
 }
 
 /** The one word that says where: a container, else an interface, else a network. */
-function whereOf(check: Pick<CheckResult, 'subject'>): string | undefined {
-  return check.subject.container ?? check.subject.interface ?? check.subject.network
-}
-
-/** `parent-down (eth1)` */
-export function rootName(check: CheckResult): string {
-  const where = whereOf(check)
-  return where ? `${check.id} (${where})` : check.id
-}
 
 /** "host-isolation, container-route ×2" */
 export function consequenceList(consequences: CheckResult[]): string {

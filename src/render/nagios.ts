@@ -1,7 +1,8 @@
 /** One Monitoring Plugins line: `MACVLAN <STATUS> - summary | perfdata`. */
+import {refText} from '../engine/causal.js'
 import type {Report} from '../engine/report.js'
 import {statusUnder} from '../engine/status.js'
-import {causalView, rootName} from './causes.js'
+import {causalView} from './causes.js'
 import type {RenderOptions} from './options.js'
 
 const WORD = {ok: 'OK', warn: 'WARNING', fail: 'CRITICAL', unknown: 'UNKNOWN'} as const
@@ -11,7 +12,7 @@ const NAMED = 5
 export function renderNagios(report: Report, options: Pick<RenderOptions, 'failOn'> = {}): string {
   const {roots} = causalView(report)
   const {counts} = report
-  const names = [...new Set(roots.map((root) => rootName(root.check)))]
+  const names = [...new Set(roots.map((root) => refText(root.check)))]
   const problems = `${roots.length} ${roots.length === 1 ? 'problem' : 'problems'}`
   const checks = `(${counts.fail} failed, ${counts.warn} warnings)`
   const notRun = report.checks.filter((check) => check.outcome === 'error' || (check.outcome === 'skip' && check.skipKind !== 'not-applicable')).length

@@ -3,7 +3,8 @@ import stringWidth from 'string-width'
 import type {Report} from '../engine/report.js'
 import type {CheckResult, Outcome} from '../engine/types.js'
 import {describe} from '../probe/describe.js'
-import {causalView, consequenceList, rootName, type CausalView} from './causes.js'
+import {refText} from '../engine/causal.js'
+import {causalView, consequenceList, type CausalView} from './causes.js'
 import {statusUnder} from '../engine/status.js'
 import type {RenderOptions} from './options.js'
 
@@ -251,7 +252,7 @@ const field = (text: string) => text.replaceAll('\t', ' ').replaceAll('\n', ' ')
 function plainList(report: Report, options: RenderOptions): string {
   const view = causalView(report)
   const rootsOf = new Map<CheckResult, string[]>()
-  for (const root of view.roots) for (const consequence of root.consequences) rootsOf.set(consequence, [...(rootsOf.get(consequence) ?? []), rootName(root.check)])
+  for (const root of view.roots) for (const consequence of root.consequences) rootsOf.set(consequence, [...(rootsOf.get(consequence) ?? []), refText(root.check)])
   const visible = report.checks.filter((check) => shown(check, options.verbose)).sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
   const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`), ...(report.probes?.removedStale ? [`# removed, left by a killed run: ${report.probes.removedStale.join(', ')}`] : [])]
   const rows = visible.map((check) => {

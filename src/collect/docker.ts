@@ -1,7 +1,7 @@
 import type {ContainerView, DockerContainer, DockerEngine, DockerNetwork, Slice} from '../snapshot/types.js'
-import {fanOut, type TargetResult} from '../fan-out.js'
-import {shellLine} from '../model/commands.js'
-import {CollectFailure, parseBatchOutput, parseJsonOutput, run, toSlice, type RunOptions} from './exec.js'
+import {fanOut, type TargetResult} from '../exec/fan-out.js'
+import {shellLine} from '../exec/quote.js'
+import {CollectFailure, parseBatchOutput, parseJsonOutput, run, toSlice, type RunOptions} from './command-output.js'
 import {parseAddresses, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 import {parseContainers, parseEngine, parseNetworks} from './parse-docker.js'
 

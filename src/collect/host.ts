@@ -3,7 +3,7 @@ import {hostname, release} from 'node:os'
 import {basename, delimiter, join} from 'node:path'
 
 import type {HostInfo, Link, NetworkManagerName, Slice, SysfsLink} from '../snapshot/types.js'
-import {CollectFailure, parseBatchOutput, run, runJson, type RunOptions} from './exec.js'
+import {CollectFailure, parseBatchOutput, run, runJson, type RunOptions} from './command-output.js'
 import {parseAddresses, parseBridgePorts, parseFdb, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 
 /** Helper binaries whose presence decides which probes and collectors can run. */

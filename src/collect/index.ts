@@ -1,6 +1,6 @@
 import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/types.js'
 import {collectContainers, collectContainerViews, collectEngine, collectNetworks, listContainers} from './docker.js'
-import {CollectFailure, toSlice, type RunOptions} from './exec.js'
+import {CollectFailure, toSlice, type RunOptions} from './command-output.js'
 import {collectNetConfig} from './net-config.js'
 import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs, hostIp, linksWithoutSysfs} from './host.js'
 

@@ -2,7 +2,7 @@ import {readdir, readFile, readlink, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {NetConfig} from '../snapshot/types.js'
-import {run, type RunOptions} from './exec.js'
+import {run, type RunOptions} from './command-output.js'
 
 /** Where links are configured to come back at boot. Single files and directories whose files are read (each up to 256 KiB). */
 const CONFIG_PLACES = [

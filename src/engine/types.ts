@@ -1,5 +1,5 @@
 import type {HostModel} from '../model/host-model.js'
-import type {ShimSpec} from '../model/persistence.js'
+import type {ShimSpec} from '../remedy/persistence.js'
 import type {ProbePurpose, ProbeResults} from '../probe/types.js'
 import type {SliceName, Snapshot} from '../snapshot/types.js'
 

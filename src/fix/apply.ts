@@ -8,10 +8,10 @@ import {dirname} from 'node:path'
 
 import {UserError} from '../errors.js'
 import type {FixAction} from '../engine/types.js'
-import {shellLine} from '../model/commands.js'
+import {shellLine} from '../exec/quote.js'
 import {writeAtomically} from '../output.js'
-import {runProgram, runProgramSync, type ProgramResult} from '../run-program.js'
-import type {Persistence} from '../model/persistence.js'
+import {runProgram, runProgramSync, type ProgramResult} from '../exec/run.js'
+import type {Persistence} from '../remedy/persistence.js'
 import type {FixStep} from './plan.js'
 
 /** What running one argv told us: no `failure` on success; an `exitCode` when the program ran to its end. */

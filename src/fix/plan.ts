@@ -5,9 +5,9 @@
 import type {Report} from '../engine/report.js'
 import type {Status} from '../engine/status.js'
 import type {CheckResult, Fix, FixAction, Subject} from '../engine/types.js'
-import {shellLine} from '../model/commands.js'
+import {shellLine} from '../exec/quote.js'
 import type {HostModel} from '../model/host-model.js'
-import {persistenceCommands, persistenceFor, type Persistence, type ShimSpec} from '../model/persistence.js'
+import {persistenceCommands, persistenceFor, type Persistence, type ShimSpec} from '../remedy/persistence.js'
 import type {ProbeRecord} from '../probe/types.js'
 
 export const FIX_PLAN_SCHEMA_VERSION = 1

@@ -1,8 +1,8 @@
 /** The plan (and what --apply did) as text for a terminal, Markdown for a ticket, or JSON for automation. */
 import type {Status} from '../engine/status.js'
 import type {Outcome, Subject} from '../engine/types.js'
-import {shellLine} from '../model/commands.js'
-import type {Persistence} from '../model/persistence.js'
+import {shellLine} from '../exec/quote.js'
+import type {Persistence} from '../remedy/persistence.js'
 import {fence} from '../render/markdown.js'
 import {printableData} from '../render/printable.js'
 import type {CommandResult, WrittenFile} from './apply.js'

@@ -1,11 +1,11 @@
 import {fileURLToPath} from 'node:url'
 
-import {mapLimit, PACKAGE_OF} from '../collect/exec.js'
-import {runProgram} from '../run-program.js'
+import {runProgram} from '../exec/run.js'
 import type {HostModel} from '../model/host-model.js'
-import {shellLine} from '../model/commands.js'
+import {shellLine} from '../exec/quote.js'
 import {arpingReplies, neighbourResolved, pingRtt} from './parse.js'
-import {fanOut, withTarget} from '../fan-out.js'
+import {fanOut, mapLimit, withTarget} from '../exec/fan-out.js'
+import {packageOf} from '../exec/packages.js'
 import {icmpSweep} from './icmp-sweep.js'
 import {dhcpQuestions, FROM_CONTAINER, planProbes, MAX_DHCP_QUESTIONS, type IcmpProbe, type ScratchProbe} from './plan.js'
 import {recheckContainers} from './recheck.js'
@@ -214,7 +214,7 @@ const SCRATCH_PURPOSES: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch
 /** Why a kind of probe cannot run here, with what to install or how to run; empty when it can. */
 function missingFor(model: HostModel): {icmp: ProbeSkip[]; containers: ProbeSkip[]; scratch: ProbeSkip[]} {
   const host = model.data('host')
-  const tool = (name: string, purposes: ProbePurpose[]): ProbeSkip[] => (host.tools[name] ? [] : [{probe: name, reason: `${name} is not installed`, hint: `Install ${PACKAGE_OF[name] ?? name}.`, purposes}])
+  const tool = (name: string, purposes: ProbePurpose[]): ProbeSkip[] => (host.tools[name] ? [] : [{probe: name, reason: `${name} is not installed`, hint: `Install ${packageOf(name)}.`, purposes}])
   const root = (purposes: ProbePurpose[]): ProbeSkip[] => (host.privileges.uid === 0 ? [] : [{probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).', purposes}])
   const admin: ProbeSkip[] = host.privileges.capNetAdmin ? [] : [{probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).', purposes: SCRATCH_PURPOSES}]
   return {

@@ -3,13 +3,11 @@
  * own, so nothing the host already runs (DHCP clients, ARP caches, routes) sees or is disturbed by it. It is removed
  * on success, failure, timeout, SIGINT, SIGTERM, SIGHUP and SIGQUIT; after SIGKILL, by the next run that probes.
  */
-import {spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {readdir} from 'node:fs/promises'
 
-import {run} from '../collect/exec.js'
 import {onInterrupt} from '../interrupt.js'
-import {runProgram} from '../run-program.js'
+import {runChecked, runProgram, runProgramSync} from '../exec/run.js'
 
 /** Where `ip netns add` puts its namespaces. */
 const NETNS_DIR = '/run/netns'
@@ -75,17 +73,17 @@ export async function withScratch<T>(parent: string, timeoutMs: number, use: (sc
   const id = randomBytes(3).toString('hex')
   const scratch: Scratch = {namespace: `mvd-probe-${process.pid}-${id}`, interface: `mvdp${id}`, mac: throwAwayMac(), parent}
   const options = {timeoutMs}
-  const removeNow = () => spawnSync('ip', ['netns', 'del', scratch.namespace], {stdio: 'ignore'})
+  const removeNow = () => runProgramSync('ip', ['netns', 'del', scratch.namespace], {timeoutMs})
   const forget = onInterrupt(removeNow)
   try {
-    await run('ip', ['netns', 'add', scratch.namespace], options)
-    await run('ip', ['link', 'add', 'link', parent, 'name', scratch.interface, 'netns', scratch.namespace, 'address', scratch.mac, 'type', 'macvlan', 'mode', 'bridge'], options)
-    await run('ip', ['-n', scratch.namespace, 'link', 'set', scratch.interface, 'up'], options)
+    await runChecked('ip', ['netns', 'add', scratch.namespace], options)
+    await runChecked('ip', ['link', 'add', 'link', parent, 'name', scratch.interface, 'netns', scratch.namespace, 'address', scratch.mac, 'type', 'macvlan', 'mode', 'bridge'], options)
+    await runChecked('ip', ['-n', scratch.namespace, 'link', 'set', scratch.interface, 'up'], options)
     // A route lets broadcast replies (DHCP OFFERs) pass the reverse-path check on an interface without an address.
-    await run('ip', ['-n', scratch.namespace, 'route', 'add', 'default', 'dev', scratch.interface], options)
+    await runChecked('ip', ['-n', scratch.namespace, 'route', 'add', 'default', 'dev', scratch.interface], options)
     return await use(scratch)
   } finally {
-    await run('ip', ['netns', 'del', scratch.namespace], options).catch(removeNow)
+    await runChecked('ip', ['netns', 'del', scratch.namespace], options).catch(removeNow)
     forget()
   }
 }

@@ -1,7 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import {parentNames} from '../model/host-model.js'
-import {persistenceCommands, persistenceFor, shimSpecOf} from '../model/persistence.js'
+import {persistenceCommands, persistenceFor, shimSpecOf} from '../remedy/persistence.js'
 
 export const bootOrder: Rule = {
   meta: {id: 'boot-order', code: 'MVD027', title: 'Shims and Docker come back after a reboot', severity: 'warn', requires: ['links', 'addresses', 'routes', 'networks', 'netConfig']},

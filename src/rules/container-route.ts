@@ -1,8 +1,8 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
-import {notApplicable} from './common.js'
-import {answersFor, describe, probeFacts, unaskedText} from './probe-evidence.js'
+import {notApplicable} from './support/common.js'
+import {answersFor, describe, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 export const containerRoute: Rule = {
   meta: {

@@ -1,12 +1,13 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {ipv4Pools, type HostModel, type L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains, intervalText, overlapOf} from '../model/ip.js'
 import type {DhcpOffer, ProbeRecord} from '../probe/types.js'
-import {noParent, notApplicable} from './common.js'
-import {saferLayout} from './addressing.js'
-import {answerLines, membershipOf, questionsOf, rangeVerdict, serverAnswers, type Membership, type ServerAnswers} from './dhcp-membership.js'
-import {answersFor, notAsked, unaskedText} from './probe-evidence.js'
+import {noParent, notApplicable} from './support/common.js'
+import {saferLayout} from './support/addressing.js'
+import {answerLines, membershipOf, questionsOf, rangeVerdict, serverAnswers, type Membership, type ServerAnswers} from './support/dhcp-membership.js'
+import {answersFor, notAsked, unaskedText} from './support/probe-evidence.js'
 
 const declaredIn = (address: string, ranges: string[]) => ranges.find((range) => overlapOf(range, address))
 

@@ -1,7 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {ipv4Value} from '../model/ip.js'
-import {notApplicable} from './common.js'
-import {answersFor, notAsked, unaskedText} from './probe-evidence.js'
+import {notApplicable} from './support/common.js'
+import {answersFor, notAsked, unaskedText} from './support/probe-evidence.js'
 import {parentNames} from '../model/host-model.js'
 
 export const dhcpServers: Rule = {

@@ -1,11 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import {parentNames, type HostModel} from '../model/host-model.js'
-
-/** The multicast bit (lowest bit of the first octet) clear: a MAC an interface may use as its own. */
-export function isUnicastMac(mac: string): boolean {
-  return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0
-}
+import {isUnicastMac} from '../model/mac.js'
 
 interface Holder {
   who: string

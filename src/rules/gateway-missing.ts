@@ -1,8 +1,9 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {cidrContains, parseCidr} from '../model/ip.js'
-import {probeFacts, recordsFor} from './probe-evidence.js'
+import {probeFacts, recordsFor} from './support/probe-evidence.js'
 
 /** The router the host itself uses on `subnet`, if its default route goes there. */
 function hostRouter(routes: Array<{table: string; dst: string; gateway?: string}>, subnet: string): string | undefined {

@@ -1,12 +1,12 @@
 import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh, shellLine} from '../model/commands.js'
+import {sh, shellLine} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
-import {shimNameFor} from '../model/persistence.js'
+import {shimNameFor} from '../remedy/persistence.js'
 import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
-import {noParent, notApplicable} from './common.js'
-import {downReason} from './parent-down.js'
-import {answersFor, describe, probeFacts, unaskedText} from './probe-evidence.js'
+import {downReason, noParent, notApplicable} from './support/common.js'
+import {answeredByAnother, answersFor, describe, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 export interface ShimPlan {
   address: string
@@ -60,16 +60,6 @@ export function shimFix(model: HostModel, l2: L2Network, parent: string): Fix {
   if (plan.reserved) return done
   const reserve = [`# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, model.containerNames(l2.network), {aux: {shim: plan.address}})]
   return {...done, commands: [...commands, ...reserve], freeAddress: {address: plan.address, parent}}
-}
-
-/**
- * A reply the host got on-link through the parent itself cannot be the container's: macvlan passes no frame between a
- * parent and its children. Another device on the LAN holds that address (a second Docker host with the same range gives
- * the same address, and with Docker 26 or older the same MAC). Through a router the container may well answer.
- */
-export function answeredByAnother(model: HostModel, l2: L2Network, record: ProbeRecord): boolean {
-  const route = model.routeTo(record.target)
-  return l2.driver === 'macvlan' && record.outcome === 'reply' && l2.parent !== undefined && route?.dev === l2.parent && !route.gateway
 }
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */

@@ -1,13 +1,12 @@
 import {ADDRESSES_FACT} from '../engine/causal.js'
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {bareAddress, highestFreeAddress} from '../model/ip.js'
 import type {ProbeResults} from '../probe/types.js'
-import {onEachParent} from './common.js'
-import {answeredByAnother} from './host-isolation.js'
-import {answersFor, probeFacts, unaskedText, type ProbeAnswers} from './probe-evidence.js'
+import {onEachParent} from './support/common.js'
+import {answeredByAnother, answersFor, probeFacts, unaskedText, type ProbeAnswers} from './support/probe-evidence.js'
 
 interface Owner {
   what: string

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {addressCount, bareAddress, cidrContains, parseCidr} from '../model/ip.js'
 

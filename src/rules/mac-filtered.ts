@@ -1,6 +1,6 @@
 import type {Finding, Rule} from '../engine/types.js'
 import type {ProbeResults} from '../probe/types.js'
-import {answersFor, notAsked, probeFacts, unaskedText} from './probe-evidence.js'
+import {answersFor, notAsked, probeFacts, unaskedText} from './support/probe-evidence.js'
 import {parentNames} from '../model/host-model.js'
 
 /** What drops frames from MACs it did not assign, per `systemd-detect-virt` name, and the setting that allows them. */

@@ -1,7 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import {parentNames, type HostModel} from '../model/host-model.js'
-import {isUnicastMac} from './duplicate-mac.js'
+import {isUnicastMac} from '../model/mac.js'
 
 /** Every unicast MAC the parent must accept besides its own: its unicast filter (fdb `self` entries), containers, host macvlans. */
 function macsOn(model: HostModel, parent: string): {total: Set<string>; containers: number; hostMacvlans: number} {

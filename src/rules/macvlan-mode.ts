@@ -1,5 +1,6 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 
 /** What each mode does to traffic between two macvlans on the same parent. */
 const MODES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import type {Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
-import {onEachParent} from './common.js'
+import {sh} from '../exec/quote.js'
+import {onEachParent} from './support/common.js'
 
 const MTU_OPTION = 'com.docker.network.driver.mtu'
 

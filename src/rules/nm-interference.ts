@@ -1,7 +1,7 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import type {HostModel} from '../model/host-model.js'
-import {unwritableName} from '../model/persistence.js'
+import {unwritableName} from '../remedy/persistence.js'
 
 /** Links a network manager should leave alone unless told about them by name: host shims and VLAN parents. */
 function watchedLinks(model: HostModel): string[] {

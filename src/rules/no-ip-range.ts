@@ -1,9 +1,10 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {ipv4Text} from '../model/ip.js'
-import {lanOccupants, saferLayout} from './addressing.js'
-import {onEachParent} from './common.js'
+import {lanOccupants, saferLayout} from './support/addressing.js'
+import {onEachParent} from './support/common.js'
 
 export const noIpRange: Rule = {
   meta: {id: 'no-ip-range', code: 'MVD010', title: 'Docker allocates from a reserved --ip-range', severity: 'warn', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers']},

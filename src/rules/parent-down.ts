@@ -1,18 +1,10 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import type {Link} from '../snapshot/types.js'
 import type {ProbeResults} from '../probe/types.js'
-import {onEachParent} from './common.js'
-import {probeFacts, recordsFor} from './probe-evidence.js'
-
-/** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
-export function downReason(link: Link): string | undefined {
-  if (!link.flags.includes('UP')) return 'administratively down'
-  if (link.flags.includes('NO-CARRIER') || !link.flags.includes('LOWER_UP')) return 'up but without carrier (cable, switch port or peer down)'
-  if (link.operstate !== 'UP' && link.operstate !== 'UNKNOWN') return `in operstate ${link.operstate}`
-  return undefined
-}
+import {downReason, onEachParent} from './support/common.js'
+import {probeFacts, recordsFor} from './support/probe-evidence.js'
 
 function judge(model: HostModel, l2: L2Network, parent: Link, probes: ProbeResults | undefined): Finding {
   const subject = {network: l2.network.name, interface: parent.name}

@@ -1,6 +1,7 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
-import {onEachParent} from './common.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
+import {onEachParent} from './support/common.js'
 
 export const parentEnslaved: Rule = {
   meta: {id: 'parent-enslaved', code: 'MVD005', title: 'Parent is not enslaved to a bridge or bond', severity: 'fail', requires: ['links', 'sysfs', 'networks']},

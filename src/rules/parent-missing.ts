@@ -1,7 +1,8 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
-import {noParent} from './common.js'
+import {noParent} from './support/common.js'
 
 /** The link that carries the default route: the most likely new name of a renamed NIC. */
 function defaultRouteDevice(model: HostModel): string | undefined {

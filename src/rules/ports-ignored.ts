@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 import {bareAddress} from '../model/ip.js'
 
 export const portsIgnored: Rule = {

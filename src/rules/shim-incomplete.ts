@@ -1,10 +1,11 @@
 import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
-import {shimSpecOf, type ShimSpec} from '../model/persistence.js'
+import {shimSpecOf, type ShimSpec} from '../remedy/persistence.js'
 import type {Link} from '../snapshot/types.js'
-import {noParent, notApplicable} from './common.js'
+import {noParent, notApplicable} from './support/common.js'
 import {shimPlan} from './host-isolation.js'
 
 /** What keeps `shim` from giving the host a path to `l2`'s containers, one problem per entry. */

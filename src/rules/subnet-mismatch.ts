@@ -1,8 +1,9 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {canonicalCidr, cidrContains, cidrsOverlap} from '../model/ip.js'
-import {notApplicable, onEachParent} from './common.js'
+import {notApplicable, onEachParent} from './support/common.js'
 
 export const subnetMismatch: Rule = {
   meta: {id: 'subnet-mismatch', code: 'MVD013', title: "The network's subnet is the parent's LAN subnet", severity: 'warn', requires: ['links', 'addresses', 'networks']},

@@ -1,5 +1,5 @@
 import type {Finding, Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
+import {sh} from '../exec/quote.js'
 
 export const swarmScope: Rule = {
   meta: {id: 'swarm-scope', code: 'MVD025', title: 'Swarm macvlan networks have their config on this node', severity: 'fail', requires: ['networks']},

@@ -1,6 +1,6 @@
 import type {Rule} from '../engine/types.js'
-import {sh} from '../model/commands.js'
-import {onEachParent} from './common.js'
+import {sh} from '../exec/quote.js'
+import {onEachParent} from './support/common.js'
 
 const VLAN_NAME = /^(?<base>[^.]+)\.(?<vid>\d+)$/
 

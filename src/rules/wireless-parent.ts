@@ -1,6 +1,7 @@
 import type {Rule} from '../engine/types.js'
-import {recreateNetworkCommands, sh} from '../model/commands.js'
-import {onEachParent} from './common.js'
+import {sh} from '../exec/quote.js'
+import {recreateNetworkCommands} from '../remedy/docker-commands.js'
+import {onEachParent} from './support/common.js'
 
 export const wirelessParent: Rule = {
   meta: {id: 'wireless-parent', code: 'MVD007', title: 'Parent is not Wi-Fi', severity: 'fail', requires: ['links', 'sysfs', 'networks']},

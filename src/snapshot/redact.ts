@@ -23,7 +23,7 @@ import type {RuleSettings, Subject} from '../engine/types.js'
 import type {AddressProof} from '../fix/plan.js'
 import {namedLikeShim} from '../model/host-model.js'
 import {intervalOf, ipv4Text, ipv4Value, ipv6Text, ipv6Value} from '../model/ip.js'
-import {shimNameFor} from '../model/persistence.js'
+import {shimNameFor} from '../remedy/persistence.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import type {Address, CollectError, ContainerView, DockerContainer, DockerNetwork, Link, NetConfig, Neighbour, Route, Slice, Snapshot} from './types.js'
 

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
 import {classifyDockerFailure, collectContainerViews} from '../../src/collect/docker.js'
-import {CollectFailure, mapLimit, run, toSlice} from '../../src/collect/exec.js'
+import {CollectFailure, run, toSlice} from '../../src/collect/command-output.js'
+import {mapLimit} from '../../src/exec/fan-out.js'
 import {capabilitiesOf} from '../../src/collect/host.js'
 
 describe('running commands', () => {

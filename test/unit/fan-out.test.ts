@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {fanOut, withTarget} from '../../src/fan-out.js'
+import {fanOut, withTarget} from '../../src/exec/fan-out.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'mvd-fan-out-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

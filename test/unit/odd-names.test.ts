@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
-import {parseBatchOutput} from '../../src/collect/exec.js'
+import {parseBatchOutput} from '../../src/collect/command-output.js'
 import {parseLinks} from '../../src/collect/parse-iproute.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))

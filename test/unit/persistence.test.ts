@@ -8,7 +8,7 @@ import {execa} from 'execa'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {HostModel} from '../../src/model/host-model.js'
-import {persistenceFor, shimSpecOf, type ShimSpec} from '../../src/model/persistence.js'
+import {persistenceFor, shimSpecOf, type ShimSpec} from '../../src/remedy/persistence.js'
 import {snapshotOf, type HostExample} from '../helpers/examples.js'
 import {fixture} from '../helpers/fixtures.js'
 import {goldenPersistence, PERSISTENCE_HOSTS, persistenceGoldenPath} from '../helpers/golden.js'

@@ -5,7 +5,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
-import {runProgram, runProgramSync, type ProgramOptions, type ProgramResult} from '../../src/run-program.js'
+import {runProgram, runProgramSync, type ProgramOptions, type ProgramResult} from '../../src/exec/run.js'
 
 type Run = (file: string, args: string[], options: ProgramOptions) => Promise<ProgramResult>
 const blocking: Run = async (file, args, options) => runProgramSync(file, args, options)

@@ -9,7 +9,7 @@ import type {Report} from '../../../src/engine/report.js'
 import type {CheckResult, FixAction} from '../../../src/engine/types.js'
 import {applyActions, restoreFiles, rollBack, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type Runner, type RunResult, type UndoRunner, type WrittenFile} from '../../../src/fix/apply.js'
 import type {FixStep} from '../../../src/fix/plan.js'
-import type {Persistence} from '../../../src/model/persistence.js'
+import type {Persistence} from '../../../src/remedy/persistence.js'
 
 const SHIM: FixAction[] = [
   {run: ['ip', 'link', 'add', 'lan-shim', 'link', 'eth0', 'type', 'macvlan', 'mode', 'bridge'], undo: ['ip', 'link', 'del', 'lan-shim']},

@@ -11,7 +11,9 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {accessSync, constants, readFileSync, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 
-import {onInterrupt} from './interrupt.js'
+import {onInterrupt} from '../interrupt.js'
+import {packageOf} from './packages.js'
+import {shellLine} from './quote.js'
 
 export interface ProgramResult {
   stdout: string
@@ -115,6 +117,37 @@ export async function runProgram(file: string, args: readonly string[], options:
     child.on('close', (code, signal) => finish(ending(code, signal, timedOut, stderr, options.timeoutMs)))
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
+}
+
+/** A program that could not start, timed out or failed: one line that keeps the reason, and what to do when known. */
+export class ProgramFailure extends Error {
+  constructor(
+    readonly code: 'missing-tool' | 'timeout' | 'command-failed',
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface CheckedOptions extends Omit<ProgramOptions, 'onSpawn'> {
+  /** Exit codes that are answers rather than failures (e.g. systemd-detect-virt exits 1 for "none"). */
+  acceptExitCodes?: number[]
+}
+
+/** Runs a program for its output: stdout when it exits 0 (or with an accepted code), else throws ProgramFailure. */
+export async function runChecked(file: string, args: readonly string[], options: CheckedOptions): Promise<string> {
+  const result = await runProgram(file, args, options)
+  const accepted = result.exitCode !== undefined && (result.exitCode === 0 || (options.acceptExitCodes ?? []).includes(result.exitCode))
+  if (!accepted) throw failureOf(file, args, result)
+  return result.stdout
+}
+
+function failureOf(file: string, args: readonly string[], result: ProgramResult): ProgramFailure {
+  if (result.errorCode === 'ENOENT') return new ProgramFailure('missing-tool', `\`${file}\` is not installed or not on PATH`, `Install ${packageOf(file)}.`)
+  const shown = shellLine([file, ...args])
+  if (result.timedOut) return new ProgramFailure('timeout', `\`${shown}\` did not finish in time`)
+  return new ProgramFailure('command-failed', `\`${shown}\` failed: ${result.failure ?? 'no error text'}`)
 }
 
 function ending(code: number | null, signal: NodeJS.Signals | null, timedOut: boolean, stderr: string, timeoutMs: number): Pick<ProgramResult, 'exitCode' | 'failure'> {

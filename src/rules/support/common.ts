@@ -1,6 +1,6 @@
-import type {Finding, Subject} from '../engine/types.js'
-import type {HostModel, L2Network} from '../model/host-model.js'
-import type {Link} from '../snapshot/types.js'
+import type {Finding, Subject} from '../../engine/types.js'
+import type {HostModel, L2Network} from '../../model/host-model.js'
+import type {Link} from '../../snapshot/types.js'
 
 export function notApplicable(subject: Subject, message: string): Finding {
   return {outcome: 'skip', skipKind: 'not-applicable', subject, message}
@@ -17,4 +17,12 @@ export function onEachParent(model: HostModel, judge: (l2: L2Network, parent: Li
     const parent = model.link(l2.parent)
     return parent ? judge(l2, parent) : notApplicable(subject, `Parent ${l2.parent} does not exist: see parent-missing.`)
   })
+}
+
+/** Why a link cannot pass frames, or undefined when it can. `UNKNOWN` is normal for drivers that don't report operstate. */
+export function downReason(link: Link): string | undefined {
+  if (!link.flags.includes('UP')) return 'administratively down'
+  if (link.flags.includes('NO-CARRIER') || !link.flags.includes('LOWER_UP')) return 'up but without carrier (cable, switch port or peer down)'
+  if (link.operstate !== 'UP' && link.operstate !== 'UNKNOWN') return `in operstate ${link.operstate}`
+  return undefined
 }

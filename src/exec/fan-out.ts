@@ -3,8 +3,8 @@
  * namespace instead of one per packet. Spawning blocks Node's event loop; on a host with a hundred containers, one
  * spawn per ping was several hundred, which delayed the raw-socket sweep's replies past its own deadline.
  */
-import {shellLine} from './model/commands.js'
-import {runProgram} from './run-program.js'
+import {shellLine} from './quote.js'
+import {runProgram} from './run.js'
 
 export interface TargetResult {
   exitCode: number
@@ -47,4 +47,18 @@ export async function fanOut(enter: string[], each: string, targets: string[], t
     else if (targets.includes(first)) results.set(first, {exitCode: Number(second), output: rest.join('\t').replaceAll('\u001F', '\n')})
   }
   return {results, ...(printedAfter === undefined ? {} : {after: printedAfter}), ...(result.exitCode === 0 ? {} : {failure: result.failure ?? 'failed'})}
+}
+
+/** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapLimit<I, O>(items: readonly I[], limit: number, worker: (item: I) => Promise<O>): Promise<O[]> {
+  const results: O[] = new Array(items.length)
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await worker(items[index] as I)
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, lane))
+  return results
 }

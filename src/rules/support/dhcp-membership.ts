@@ -3,8 +3,8 @@
  * 50) when it is in its pool and free (RFC 2131 §4.3.1), and some other address otherwise; a server that pings first
  * never offers an address in use, which is why addresses in use are judged by the free addresses on both sides.
  */
-import {cidrContains, ipv4Value} from '../model/ip.js'
-import type {DhcpOffer, DhcpQuestion, ProbeRecord} from '../probe/types.js'
+import {cidrContains, ipv4Value} from '../../model/ip.js'
+import type {DhcpOffer, DhcpQuestion, ProbeRecord} from '../../probe/types.js'
 
 /** `in`: offered back; `out`: the server offered another address; `unanswered`: no offer for it from that server. */
 export type Membership = 'in' | 'out' | 'unanswered'

@@ -3,9 +3,10 @@
  * with silence, it errored (the probe itself failed, which says nothing about the network), or it was not sent (a
  * missing tool, no root, a container that changed under the run). Rules judge only the first two.
  */
-import type {Finding, Subject} from '../engine/types.js'
-import {describe} from '../probe/describe.js'
-import type {ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from '../probe/types.js'
+import type {Finding, Subject} from '../../engine/types.js'
+import type {HostModel, L2Network} from '../../model/host-model.js'
+import {describe} from '../../probe/describe.js'
+import type {ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from '../../probe/types.js'
 
 export {describe}
 
@@ -51,4 +52,14 @@ export function unaskedText(answers: ProbeAnswers): string | undefined {
 /** A check whose deciding probe was not asked: unknown, with which probe and why. */
 export function notAsked(subject: Subject, question: string, why: string): Finding {
   return {outcome: 'skip', skipKind: 'missing-data', subject, message: `Not checked: ${question} (${why}).`}
+}
+
+/**
+ * A reply the host got on-link through the parent itself cannot be the container's: macvlan passes no frame between a
+ * parent and its children. Another device on the LAN holds that address (a second Docker host with the same range gives
+ * the same address, and with Docker 26 or older the same MAC). Through a router the container may well answer.
+ */
+export function answeredByAnother(model: HostModel, l2: L2Network, record: ProbeRecord): boolean {
+  const route = model.routeTo(record.target)
+  return l2.driver === 'macvlan' && record.outcome === 'reply' && l2.parent !== undefined && route?.dev === l2.parent && !route.gateway
 }

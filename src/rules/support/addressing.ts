@@ -1,8 +1,8 @@
 /** Facts about a network's addressing that several rules weigh: who else lives on its subnet, and a range that avoids them. */
-import type {HostModel, L2Network} from '../model/host-model.js'
-import type {NetworkChanges} from '../model/commands.js'
-import {bareAddress, cidrContains, highestFreeAddress, intervalOf, overlapOf, parseCidr, suggestIpRange, type Interval} from '../model/ip.js'
-import type {IpamConfig} from '../snapshot/types.js'
+import type {HostModel, L2Network} from '../../model/host-model.js'
+import type {NetworkChanges} from '../../remedy/docker-commands.js'
+import {bareAddress, cidrContains, highestFreeAddress, intervalOf, overlapOf, parseCidr, suggestIpRange, type Interval} from '../../model/ip.js'
+import type {IpamConfig} from '../../snapshot/types.js'
 
 /** Addresses in `subnet` the host knows to be taken by something other than Docker: its own, the gateway, its ARP neighbours, the DHCP pools. */
 export function lanOccupants(model: HostModel, l2: L2Network, subnet: string, dhcpRanges: string[]): Array<{what: string; interval: Interval}> {

@@ -1,5 +1,6 @@
-import {shellLine} from '../model/commands.js'
-import {runProgram, type ProgramResult} from '../run-program.js'
+import {shellLine} from '../exec/quote.js'
+import {packageOf} from '../exec/packages.js'
+import {ProgramFailure, runChecked, type CheckedOptions} from '../exec/run.js'
 
 import type {CollectError, Slice} from '../snapshot/types.js'
 
@@ -18,31 +19,17 @@ export class CollectFailure extends Error {
   }
 }
 
-/** Which Debian/Ubuntu package provides each helper binary we call. */
-export const PACKAGE_OF: Record<string, string> = {
-  ip: 'iproute2',
-  bridge: 'iproute2',
-  nsenter: 'util-linux',
-  docker: 'docker.io or docker-ce-cli',
-  ping: 'iputils-ping',
-  arping: 'iputils-arping',
-}
+export type RunOptions = CheckedOptions
 
-export interface RunOptions {
-  timeoutMs: number
-  env?: Record<string, string | undefined>
-  /** Exit codes that are answers rather than failures (e.g. systemd-detect-virt exits 1 for "none"). */
-  acceptExitCodes?: number[]
-  /** Written to the command's stdin (an `ip -batch` script). */
-  input?: string
-}
-
-/** Runs one command with an argument array (never a shell) and returns stdout, or throws CollectFailure. */
+/** Runs one collection command and returns its stdout, or throws CollectFailure. */
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<string> {
-  const result = await runProgram(file, args, options)
-  const accepted = result.exitCode !== undefined && (result.exitCode === 0 || (options.acceptExitCodes ?? []).includes(result.exitCode))
-  if (!accepted) throw failureOf(file, args, result)
-  return result.stdout
+  try {
+    return await runChecked(file, args, options)
+  } catch (error) {
+    if (!(error instanceof ProgramFailure)) throw error
+    const hint = error.code === 'timeout' ? 'Raise --timeout, or check why the command hangs.' : error.hint
+    throw new CollectFailure(error.code, error.message, hint)
+  }
 }
 
 export async function runJson(file: string, args: readonly string[], options: RunOptions): Promise<unknown> {
@@ -61,7 +48,7 @@ export function parseJsonOutput(file: string, args: readonly string[], stdout: s
   try {
     return JSON.parse(stdout === '' ? 'null' : stdout.replaceAll(RAW_CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`))
   } catch {
-    throw new CollectFailure('bad-output', `\`${shellLine([file, ...args])}\` did not print JSON`, `Upgrade ${PACKAGE_OF[file] ?? file}: JSON output is needed.`)
+    throw new CollectFailure('bad-output', `\`${shellLine([file, ...args])}\` did not print JSON`, `Upgrade ${packageOf(file)}: JSON output is needed.`)
   }
 }
 
@@ -71,18 +58,6 @@ export function parseBatchOutput(file: string, args: readonly string[], commands
   return commands.map((command, index) => parseJsonOutput(file, [...args, command], lines[index] ?? ''))
 }
 
-function failureOf(file: string, args: readonly string[], result: ProgramResult): CollectFailure {
-  const shown = shellLine([file, ...args])
-  if (result.errorCode === 'ENOENT') {
-    return new CollectFailure('missing-tool', `\`${file}\` is not installed or not on PATH`, `Install ${PACKAGE_OF[file] ?? file}.`)
-  }
-  if (result.timedOut) {
-    return new CollectFailure('timeout', `\`${shown}\` did not finish in time`, 'Raise --timeout, or check why the command hangs.')
-  }
-  return new CollectFailure('command-failed', `\`${shown}\` failed: ${result.failure ?? 'no error text'}`)
-}
-
-
 /** Turns a collector's outcome into a slice: data, or the failure as a value. */
 export async function toSlice<T>(collector: () => Promise<T>): Promise<Slice<T>> {
   try {
@@ -91,18 +66,4 @@ export async function toSlice<T>(collector: () => Promise<T>): Promise<Slice<T>>
     if (error instanceof CollectFailure) return {error: error.toJSON()}
     return {error: {code: 'collector-crashed', message: error instanceof Error ? error.message : String(error)}}
   }
-}
-
-/** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapLimit<I, O>(items: readonly I[], limit: number, worker: (item: I) => Promise<O>): Promise<O[]> {
-  const results: O[] = new Array(items.length)
-  let next = 0
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await worker(items[index] as I)
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, lane))
-  return results
 }

@@ -5,8 +5,8 @@
 import {createHash} from 'node:crypto'
 import {basename} from 'node:path'
 
-import {sh, shellLine, shellWord} from './commands.js'
-import {MissingSlice, type HostModel} from './host-model.js'
+import {sh, shellLine, shellWord} from '../exec/quote.js'
+import {MissingSlice, type HostModel} from '../model/host-model.js'
 
 export interface ShimSpec {
   name: string

@@ -2,6 +2,7 @@
  * Causes before symptoms: the report's failing and warning checks folded under the root causes that explain them, as
  * every format shows them (each root once, its fix once, its consequences listed under it).
  */
+import {refText} from '../engine/causal.js'
 import type {Report} from '../engine/report.js'
 import type {CheckResult} from '../engine/types.js'
 import {checkKey} from '../fix/plan.js'
@@ -44,7 +45,16 @@ export function causalView(report: Pick<Report, 'checks'>): CausalView {
   return {roots: ordered.map((check) => ({check, consequences: roots.get(check) ?? []})), explained}
 }
 
-/** The one word that says where: a container, else an interface, else a network. */
+/** Root causes named in a one-line summary; the rest are counted. */
+const NAMED = 5
+
+/** "1 problem: parent-down (eth1)", worst first, at most five named and the rest counted; "0 problems" on a healthy host. */
+export function problemsText(view: CausalView): string {
+  const count = `${view.roots.length} ${view.roots.length === 1 ? 'problem' : 'problems'}`
+  const names = [...new Set(view.roots.map((root) => refText(root.check)))]
+  if (names.length === 0) return count
+  return `${count}: ${names.slice(0, NAMED).join(', ')}${names.length > NAMED ? `, ${names.length - NAMED} more` : ''}`
+}
 
 /** "host-isolation, container-route ×2" */
 export function consequenceList(consequences: CheckResult[]): string {

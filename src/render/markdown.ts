@@ -6,7 +6,7 @@ import type {Report} from '../engine/report.js'
 import type {TopologyNetwork} from '../engine/topology.js'
 import type {CheckResult} from '../engine/types.js'
 import {describe} from '../probe/describe.js'
-import {causalView, consequenceList, type RootCause} from './causes.js'
+import {causalView, consequenceList, problemsText, type CausalView, type RootCause} from './causes.js'
 import type {RenderOptions} from './options.js'
 import {whyNoProbes} from './table.js'
 
@@ -136,11 +136,13 @@ export function mermaidTopology(report: Report): string[] {
   return lines
 }
 
-function header(report: Report, problems: number): string[] {
+function header(report: Report, view: CausalView): string[] {
   const {counts} = report
+  const problems = view.roots.length
   const docker = report.host.docker
+  const verdict = problems === 0 ? '' : `, ${inline(problemsText(view))}`
   return [
-    `# macvlan doctor: ${report.status.toUpperCase()} on ${code(report.host.hostname ?? 'unknown host')}`,
+    `# macvlan doctor: ${report.status.toUpperCase()} on ${code(report.host.hostname ?? 'unknown host')}${verdict}`,
     '',
     `**${problems} ${problems === 1 ? 'problem' : 'problems'}** · ${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors · ${counts.pass} passed · ${counts.skip} skipped`,
     '',
@@ -255,7 +257,7 @@ export function renderMarkdown(report: Report, options: Pick<RenderOptions, 'doc
   const problems = [...view.roots, ...crashed]
   // Every problem is named whatever the size: the bound is met by dropping detail, then sections, never a failure.
   const out = new Bounded(MARKDOWN_LIMIT_BYTES - 300)
-  out.add(header(report, view.roots.length))
+  out.add(header(report, view))
   if (report.collectionErrors.length > 0) {
     out.add(['## Could not collect', '', ...report.collectionErrors.map((error) => `- ${error.slice}: ${inline(error.message)}${error.hint ? ` (${inline(error.hint)})` : ''}`), ''])
   }

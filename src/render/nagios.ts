@@ -1,19 +1,15 @@
 /** One Monitoring Plugins line: `MACVLAN <STATUS> - summary | perfdata`. */
-import {refText} from '../engine/causal.js'
 import type {Report} from '../engine/report.js'
 import {statusUnder} from '../engine/status.js'
-import {causalView} from './causes.js'
+import {causalView, problemsText} from './causes.js'
 import type {RenderOptions} from './options.js'
 
 const WORD = {ok: 'OK', warn: 'WARNING', fail: 'CRITICAL', unknown: 'UNKNOWN'} as const
-/** Root causes named in the line; the rest are counted. */
-const NAMED = 5
 
 export function renderNagios(report: Report, options: Pick<RenderOptions, 'failOn'> = {}): string {
-  const {roots} = causalView(report)
+  const view = causalView(report)
+  const {roots} = view
   const {counts} = report
-  const names = [...new Set(roots.map((root) => refText(root.check)))]
-  const problems = `${roots.length} ${roots.length === 1 ? 'problem' : 'problems'}`
   const checks = `(${counts.fail} failed, ${counts.warn} warnings)`
   const notRun = report.checks.filter((check) => check.outcome === 'error' || (check.outcome === 'skip' && check.skipKind !== 'not-applicable')).length
   const summary =
@@ -21,7 +17,7 @@ export function renderNagios(report: Report, options: Pick<RenderOptions, 'failO
       ? `could not diagnose: ${report.collectionErrors[0]?.message ?? `${notRun} checks could not run`}`
       : roots.length === 0
         ? `${counts.pass} checks passed`
-        : `${problems}: ${names.slice(0, NAMED).join(', ')}${names.length > NAMED ? `, ${names.length - NAMED} more` : ''} ${checks}`
+        : `${problemsText(view)} ${checks}`
   // The same labels on every run, whatever the flags: a graph must not lose a series because probes were off (U: undetermined).
   const perf = [
     `problems=${roots.length};;;0`,

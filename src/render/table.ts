@@ -4,7 +4,7 @@ import type {Report} from '../engine/report.js'
 import type {CheckResult, Outcome} from '../engine/types.js'
 import {describe} from '../probe/describe.js'
 import {refText} from '../engine/causal.js'
-import {causalView, consequenceList, type CausalView} from './causes.js'
+import {causalView, consequenceList, problemsText, type CausalView} from './causes.js'
 import {statusUnder} from '../engine/status.js'
 import type {RenderOptions} from './options.js'
 
@@ -99,11 +99,10 @@ function fixLines(checks: CheckResult[], printed: Set<string>): string[] {
   })
 }
 
-/** "1 problem (3 failed, 0 warnings, …)": problems are root causes, the checks in brackets count symptoms too. */
+/** "1 problem: parent-down (eth1) (3 failed, 0 warnings, …)": problems are root causes, the checks in brackets count symptoms too. */
 function countsText(report: Report, view: CausalView): string {
   const {counts} = report
-  const problems = view.roots.length
-  return `${problems} ${problems === 1 ? 'problem' : 'problems'} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`
+  return `${problemsText(view)} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`
 }
 
 function headline(report: Report, view: CausalView, options: RenderOptions): string {
@@ -112,7 +111,8 @@ function headline(report: Report, view: CausalView, options: RenderOptions): str
   if (report.source.kind === 'replay') what.push(`replay of a snapshot taken ${report.source.collectedAt}`)
   const status = statusUnder(report.status, options.failOn)
   const policy = status === report.status ? '' : ` (${report.status.toUpperCase()} under the default policy; --fail-on ${options.failOn})`
-  return [what.filter(Boolean).join(' · '), `status: ${status.toUpperCase()}${policy}, ${countsText(report, view)}`].join('\n')
+  // The verdict first: the line a ticket, a mail subject or `head -1` keeps.
+  return [`status: ${status.toUpperCase()}${policy}, ${countsText(report, view)}`, what.filter(Boolean).join(' · ')].join('\n')
 }
 
 /** Slices the probes aim from: without them a live run sends nothing. */

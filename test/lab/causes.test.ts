@@ -42,15 +42,19 @@ for (const {scenario, root, consequences} of CASES) {
       expect(run.after).toEqual(run.before)
     })
 
-    it(`leads the Nagios line with ${root.id} as one problem, and counts one problem first in the table`, async () => {
+    it(`names ${root.id} as the one problem on the first line of the Nagios, table and Markdown output`, async () => {
+      const where = root.subject.interface ?? root.subject.network
+      const named = `1 problem: ${root.id} \\(${where}\\)`
       // The DHCP window is left short: no verdict here depends on a DHCP offer.
       const nagios = await lab().macvlan(['doctor', '--format', 'nagios', '--dhcp-timeout', '1000'])
-      const where = root.subject.interface ?? root.subject.network
-      expect(nagios.stdout.split('\n')[0]).toMatch(new RegExp(`^MACVLAN CRITICAL - 1 problem: ${root.id} \\(${where}\\) \\(`))
+      expect(nagios.stdout.split('\n')[0]).toMatch(new RegExp(`^MACVLAN CRITICAL - ${named} \\(`))
       expect(nagios.exitCode).toBe(2)
       const table = await lab().macvlan(['doctor', '--dhcp-timeout', '1000'])
-      expect(table.stdout.split('\n')[0]).toMatch(/^# status: FAIL, 1 problem \(/)
+      expect(table.stdout.split('\n')[0]).toMatch(new RegExp(`^# status: FAIL, ${named} \\(`))
       expect(table.exitCode).toBe(2)
+      const markdown = await lab().macvlan(['doctor', '--format', 'markdown', '--dhcp-timeout', '1000'])
+      expect(markdown.stdout.split('\n')[0]).toMatch(new RegExp(`^# macvlan doctor: FAIL on \`[^\`]+\`, ${named}$`))
+      expect(markdown.exitCode).toBe(2)
     })
   })
 }

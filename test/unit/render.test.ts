@@ -20,7 +20,7 @@ describe('markdown', () => {
   it('parses into a title, the context table, one section per problem with its fix block, and the topology fence', () => {
     const parsed = tokens('host-isolation')
     const headings = parsed.filter((token) => token.type === 'inline' && parsed[parsed.indexOf(token) - 1]?.type === 'heading_open').map((token) => token.content)
-    expect(headings).toEqual(['macvlan doctor: WARN on `vm`', 'Problems', '⚠️ host-isolation: The host cannot reach db, web (and they cannot reach the host)', 'Topology', 'Probes'])
+    expect(headings).toEqual(['macvlan doctor: WARN on `vm`, 1 problem: host-isolation (eth1)', 'Problems', '⚠️ host-isolation: The host cannot reach db, web (and they cannot reach the host)', 'Topology', 'Probes'])
     const fences = parsed.filter((token) => token.type === 'fence')
     expect(fences.map((fence) => fence.info)).toEqual(['sh', 'sh', 'mermaid'])
     expect(fences[1]?.content).toContain('ip link add lan-shim link eth1 type macvlan mode bridge')

@@ -29,7 +29,7 @@ describe('nagios and the status line under --fail-on', () => {
 
   it('the table states the status under the policy, and the one it would be without it', () => {
     const text = render(goldenReport('host-isolation'), 'table', {color: false, verbose: false, columns: 120, failOn: 'fail'})
-    expect(text).toContain('status: OK (WARN under the default policy; --fail-on fail), 1 problem (0 failed, 1 warnings,')
+    expect(text).toContain('status: OK (WARN under the default policy; --fail-on fail), 1 problem: host-isolation (eth1) (0 failed, 1 warnings,')
     expect(render(goldenReport('host-isolation'), 'table', {color: false, verbose: false, failOn: 'fail'})).toMatch(/^# status: OK, 1 problem/)
   })
 

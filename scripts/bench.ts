@@ -147,16 +147,16 @@ async function buildHost(count: number, sprawl: number): Promise<Lab> {
 }
 
 /** Our DHCP discovery and ARP sweep, each alone in a process of its own, as nmap and arp-scan are. */
-const probeScript = (call: string) =>
-  `import(${JSON.stringify(join(ROOT, 'dist', 'probe', 'run.js'))}).then(async (probe) => { const result = await ${call}; if (!result) process.exit(1) })`
+const probeScript = (kind: string, call: string) =>
+  `import(${JSON.stringify(join(ROOT, 'dist', 'probe', 'kinds', `${kind}.js`))}).then(async (probe) => { const result = await ${call}; if (!result) process.exit(1) })`
 
 async function peers(host: string, lab: Lab): Promise<void> {
   const window = 5000
-  const ours = await measure(host, `DHCP discovery (ours, ${window} ms window)`, inHost(lab, [process.execPath, '-e', probeScript(`probe.discoverDhcp('eth1', [], ${window})`)]))
+  const ours = await measure(host, `DHCP discovery (ours, ${window} ms window)`, inHost(lab, [process.execPath, '-e', probeScript('dhcp', `probe.discoverDhcp('eth1', [], ${window})`)]))
   const nmap = await measure(host, `DHCP discovery (nmap, ${window / 1000} s timeout)`, inHost(lab, ['nmap', '-e', 'eth1', '--script', 'broadcast-dhcp-discover', '--script-args', `broadcast-dhcp-discover.timeout=${window / 1000}s,broadcast-dhcp-discover.mac=random`]))
   ratio('DHCP ours / nmap', ours, nmap)
   const range = Array.from({length: 32}, (_, index) => `192.168.77.${192 + index}`)
-  const sweep = await measure(host, 'ARP sweep of a /27 (ours)', inHost(lab, [process.execPath, '-e', probeScript(`probe.proveFree('eth1', ${JSON.stringify(range)}, 1000)`)]))
+  const sweep = await measure(host, 'ARP sweep of a /27 (ours)', inHost(lab, [process.execPath, '-e', probeScript('arp', `probe.proveFree('eth1', ${JSON.stringify(range)}, 1000)`)]))
   const arpScan = await measure(host, 'ARP sweep of a /27 (arp-scan)', inHost(lab, ['arp-scan', '-I', 'eth1', '192.168.77.192/27']))
   ratio('ARP sweep ours / arp-scan', sweep, arpScan)
 }

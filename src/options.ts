@@ -96,7 +96,7 @@ export async function diagnosisOptions(flags: DiagnosisFlags, command: string[])
     from: flags.from,
     network: flags.network,
     redact: false,
-    timeoutMs: flags.timeout,
+    collectTimeoutMs: flags.timeout,
     concurrency: flags.concurrency,
     command,
     now: () => new Date(),
@@ -105,7 +105,7 @@ export async function diagnosisOptions(flags: DiagnosisFlags, command: string[])
       macSprawlThreshold: flags['mac-threshold'] ?? config.macSprawlThreshold ?? DEFAULT_SETTINGS.macSprawlThreshold,
     },
     ignore: [...checkIds(flags.ignore ?? [], '--ignore'), ...checkIds(config.ignore, `config ${config.path}`)],
-    probe: flags['no-probe'] ? undefined : {timeoutMs: flags['probe-timeout'], dhcpTimeoutMs: flags['dhcp-timeout'] ?? config.dhcpTimeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS},
+    probe: flags['no-probe'] ? undefined : {waitMs: flags['probe-timeout'], dhcpWaitMs: flags['dhcp-timeout'] ?? config.dhcpTimeoutMs ?? DEFAULT_DHCP_TIMEOUT_MS},
   }
   return {options, failOn: (flags['fail-on'] as 'warn' | 'fail' | undefined) ?? config.failOn}
 }

@@ -1,3 +1,4 @@
+import {collectContainerViews, currentContainers} from './collect/docker.js'
 import {collectSnapshot, type AddressingFacts, type CollectOptions} from './collect/index.js'
 import {evaluateRules} from './engine/evaluate.js'
 import {buildReport, type Report, type ReportContext} from './engine/report.js'
@@ -6,8 +7,11 @@ import {UserError} from './errors.js'
 import type {AddressProof} from './fix/plan.js'
 import {TOOL} from './package-root.js'
 import {HostModel, parentNames} from './model/host-model.js'
+import {discoverDhcp} from './probe/kinds/dhcp.js'
 import {dhcpQuestions} from './probe/plan.js'
-import {discoverDhcp, runProbes, type EarlyDhcp} from './probe/run.js'
+import type {ContainerReader} from './probe/recheck.js'
+import {runProbes, type EarlyDhcp} from './probe/run.js'
+import type {ProbeWaits} from './probe/timing.js'
 import type {ProbePurpose, ProbeResults} from './probe/types.js'
 import {RULES} from './rules/index.js'
 import {loadSnapshot} from './snapshot/load.js'
@@ -20,7 +24,8 @@ export interface DoctorOptions {
   /** Only judge this network. */
   network?: string
   redact: boolean
-  timeoutMs: number
+  /** Time limit of each collection command (--timeout). */
+  collectTimeoutMs: number
   concurrency: number
   command: string[]
   now: () => Date
@@ -30,12 +35,12 @@ export interface DoctorOptions {
   /** Told when a phase starts, for a progress line. */
   onPhase?: (phase: 'collecting' | 'probing' | 'evaluating') => void
   /** Probe settings, or undefined for --no-probe. */
-  probe?: {timeoutMs: number; dhcpTimeoutMs: number; purposes?: ReadonlySet<ProbePurpose>}
+  probe?: ProbeWaits & {purposes?: ReadonlySet<ProbePurpose>}
 }
 
-export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'timeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onAddressing'>): Promise<Snapshot> {
+export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'collectTimeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onAddressing'>): Promise<Snapshot> {
   if (options.from) return loadSnapshot(options.from)
-  return collectSnapshot({timeoutMs: options.timeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command, ...(options.onAddressing ? {onAddressing: options.onAddressing} : {})})
+  return collectSnapshot({timeoutMs: options.collectTimeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command, ...(options.onAddressing ? {onAddressing: options.onAddressing} : {})})
 }
 
 /** Network `name` (by name or id) and the config-only network it takes its settings from; undefined when there is none. */
@@ -69,6 +74,12 @@ export function redactSnapshot(snapshot: Snapshot): Snapshot {
 /** Container namespaces probed at once (each one process with all its pings): a hundred containers take one timeout. */
 const PROBE_CONCURRENCY = 128
 
+/** Containers read again after the probes, as the collector read them. */
+const containerReader: ContainerReader = {
+  containers: (ids, limitMs) => currentContainers(ids, {timeoutMs: limitMs}),
+  views: (containers, concurrency, limitMs) => collectContainerViews(containers, concurrency, {timeoutMs: limitMs}),
+}
+
 /** Probes need the host, its links and Docker's view; without them there is nothing safe to aim at. */
 function canProbe(snapshot: Snapshot): boolean {
   return (['host', 'links', 'addresses', 'networks', 'containers'] as const).every((slice) => 'data' in snapshot[slice])
@@ -94,7 +105,7 @@ function dhcpEarly(options: DoctorOptions): {onAddressing?: (facts: AddressingFa
     const partial = {...facts, networks: {data: options.network ? (networksNamed(facts.networks.data, options.network) ?? []) : facts.networks.data}} as Snapshot
     const model = new HostModel(partial)
     for (const parent of parentNames(model.l2Networks())) {
-      if (!started.has(parent)) started.set(parent, discoverDhcp(parent, dhcpQuestions(model, parent), probe.dhcpTimeoutMs).catch(() => undefined))
+      if (!started.has(parent)) started.set(parent, discoverDhcp(parent, dhcpQuestions(model, parent), probe.dhcpWaitMs).catch(() => undefined))
     }
   }
   return {onAddressing, started}
@@ -117,7 +128,7 @@ async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhc
   const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
   const probing = options.probe && !options.from && canProbe(snapshot)
   if (probing) options.onPhase?.('probing')
-  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, earlyDhcp: early.started}) : undefined
+  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, reread: containerReader, earlyDhcp: early.started}) : undefined
   options.onPhase?.('evaluating')
   const report = judge(snapshot, options.settings, probes, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore})
   return probes ? {snapshot, probes, report} : {snapshot, report}

@@ -1,6 +1,7 @@
 import type {ContainerView, DockerContainer, DockerEngine, DockerNetwork, Slice} from '../snapshot/types.js'
 import {fanOut, type TargetResult} from '../exec/fan-out.js'
 import {shellLine} from '../exec/quote.js'
+import {namespacePathOf} from '../model/host-model.js'
 import {CollectFailure, parseBatchOutput, parseJsonOutput, run, toSlice, type RunOptions} from './command-output.js'
 import {parseAddresses, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 import {parseContainers, parseEngine, parseNetworks} from './parse-docker.js'
@@ -85,11 +86,6 @@ async function inspectContainers(ids: string[], options: RunOptions): Promise<un
     )
     return survivors.length === 0 ? [] : docker(['inspect', '--type', 'container', ...survivors], options)
   }
-}
-
-/** The namespace path to enter: Docker's bind-mounted sandbox when it still exists, else the task's /proc entry. */
-export function namespacePathOf(container: DockerContainer): string {
-  return container.sandboxKey || `/proc/${container.pid}/ns/net`
 }
 
 /** What `ip` shows inside a container, one JSON document a line. */

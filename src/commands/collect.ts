@@ -17,7 +17,7 @@ export default class Collect extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Collect)
-    const collected = await obtainSnapshot({timeoutMs: flags.timeout, concurrency: flags.concurrency, command: this.commandLine()})
+    const collected = await obtainSnapshot({collectTimeoutMs: flags.timeout, concurrency: flags.concurrency, command: this.commandLine()})
     const snapshot = flags.redact ? redactSnapshot(collected) : collected
     // A snapshot names hosts and containers: readable by its owner only.
     await writeOutput(flags.output, `${JSON.stringify(snapshot, null, 2)}\n`, {mode: 0o600})

@@ -79,7 +79,7 @@ Exit codes, one meaning each:
       if (!process.stdin.isTTY) throw new UserError(`not applying ${changes.description}: there is no terminal to confirm on`, 'Re-run with --yes to apply without asking.', 3, 'needs-confirmation')
       if (!(await confirmed(`Apply ${changes.description} to this host?`))) throw new UserError('nothing was changed: not confirmed', undefined, 3, 'not-confirmed')
     }
-    const apply = await applyChanges(changes, before, {...options, onPhase: progress.onPhase})
+    const apply = await applyChanges(changes, before, {...options, commandTimeoutMs: flags.timeout, onPhase: progress.onPhase})
     progress.clear()
     emit(format === 'json' ? renderFix({plan, apply}, format) : renderApplied(apply, format))
     if (toFile) await writeOutput(flags.output, written.join(''))

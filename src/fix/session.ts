@@ -12,7 +12,7 @@ import {shellLine} from '../exec/quote.js'
 import {HostModel} from '../model/host-model.js'
 import type {Persistence} from '../remedy/persistence.js'
 import {diagnose, redactDiagnosis, type DoctorOptions} from '../pipeline.js'
-import {proveFree} from '../probe/run.js'
+import {proveFree} from '../probe/kinds/arp.js'
 import type {ProbePurpose} from '../probe/types.js'
 import {RULES} from '../rules/index.js'
 import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type Runner, type WrittenFile} from './apply.js'
@@ -25,11 +25,11 @@ const REACHABILITY: ProbePurpose[] = ['host-to-container', 'host-to-gateway', 'c
 
 const probesOf = (id: string) => RULES.find((rule) => rule.meta.id === id)?.meta.probes ?? []
 
-async function proveAddresses(byParent: Map<string, string[]>, timeoutMs: number): Promise<AddressProof[]> {
+async function proveAddresses(byParent: Map<string, string[]>, waitMs: number): Promise<AddressProof[]> {
   const proofs = await Promise.all(
     [...byParent].map(async ([parent, addresses]) => {
       try {
-        return (await proveFree(parent, addresses, timeoutMs)).map((record) => proofFromRecord(record, parent))
+        return (await proveFree(parent, addresses, waitMs)).map((record) => proofFromRecord(record, parent))
       } catch (error) {
         return addresses.map((address): AddressProof => ({address, parent, verdict: 'unproven', detail: `the ARP probe could not run (${(error as Error).message})`}))
       }
@@ -47,7 +47,7 @@ export async function planFix(options: DoctorOptions, how: {onPhase?: (phase: st
   const toProve = addressesToProve(diagnosis.report)
   const probing = options.probe && !options.from
   if (toProve.size > 0 && probing) how.onPhase?.('proving addresses free')
-  const proofs = probing ? await proveAddresses(toProve, options.probe?.timeoutMs ?? 1000) : []
+  const proofs = probing ? await proveAddresses(toProve, options.probe?.waitMs ?? 1000) : []
   const shown = how.redact ? redactDiagnosis(diagnosis, options, proofs) : {...diagnosis, proofs}
   return {before: diagnosis.report, plan: buildFixPlan(shown.report, new HostModel(shown.snapshot), shown.proofs)}
 }
@@ -88,11 +88,12 @@ export function fixExitCode(plan: FixPlan, apply: ApplyReport | undefined, failO
 const rolledBack = (results: CommandResult[]): Pick<ApplyReport, 'result' | 'rolledBack'> => ({result: results.some((undo) => undo.error) ? 'rollback-incomplete' : 'rolled-back', rolledBack: results})
 
 /** Runs `changes` and nothing else; undoes all of it when a step fails, verification fails, or a signal arrives. */
-export async function applyChanges(changes: Changes, before: Report, options: DoctorOptions): Promise<ApplyReport> {
+/** `commandTimeoutMs`: the time limit of each command that changes the host or takes a change back. */
+export async function applyChanges(changes: Changes, before: Report, options: DoctorOptions & {commandTimeoutMs: number}): Promise<ApplyReport> {
   const {steps, actions} = changes
   if (isEmpty(changes)) return {result: 'nothing', applied: [], persisted: []}
   let running: number | undefined
-  const spawn = runWithoutShell(options.timeoutMs, (pid) => (running = pid))
+  const spawn = runWithoutShell(options.commandTimeoutMs, (pid) => (running = pid))
   const run: Runner = async (argv) => {
     try {
       return await spawn(argv)
@@ -106,7 +107,7 @@ export async function applyChanges(changes: Changes, before: Report, options: Do
   // while a change's program runs: it is stopped first, so its change cannot land after the undo.
   const undo = (): CommandResult[] => {
     if (running !== undefined) stopChildSync(running)
-    const results = rollBack(journal.splice(0), undoWithoutShell(options.timeoutMs))
+    const results = rollBack(journal.splice(0), undoWithoutShell(options.commandTimeoutMs))
     restoreFiles(written.splice(0))
     return results
   }

@@ -173,3 +173,8 @@ export function ipv4Pools(l2: L2Network): Array<IpamConfig & {allocatable: strin
 export function parentNames(networks: L2Network[]): string[] {
   return [...new Set(networks.flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
 }
+
+/** The namespace path to enter: Docker's bind-mounted sandbox when it still exists, else the task's /proc entry. */
+export function namespacePathOf(container: DockerContainer): string {
+  return container.sandboxKey || `/proc/${container.pid}/ns/net`
+}

@@ -2,8 +2,7 @@
  * Which packets to send, decided from the snapshot alone (pure, so the safety rules are unit-tested): every target is an
  * address inside a subnet of a macvlan/ipvlan network, probed only through that network's parent or its containers.
  */
-import {namespacePathOf} from '../collect/docker.js'
-import {ipv4Pools, type HostModel} from '../model/host-model.js'
+import {ipv4Pools, namespacePathOf, type HostModel} from '../model/host-model.js'
 import {bareAddress, cidrContains, intervalOf, ipv4Text, ipv4Value, type Interval} from '../model/ip.js'
 import {shimPlan} from '../rules/host-isolation.js'
 import type {DockerContainer} from '../snapshot/types.js'

@@ -3,7 +3,6 @@
  * silence is not the network's. Every container a probe failed from or to is read again (docker inspect, then its own
  * namespace); the failed probes of one that changed are set aside and the report says what happened to it instead.
  */
-import {collectContainerViews, currentContainers} from '../collect/docker.js'
 import type {HostModel} from '../model/host-model.js'
 import {bareAddress} from '../model/ip.js'
 import type {ContainerView, DockerContainer, Slice} from '../snapshot/types.js'
@@ -64,13 +63,19 @@ export function setAside(model: HostModel, records: ProbeRecord[], changes: Map<
   return {records: kept, skipped}
 }
 
+/** How containers are read again, as the collector reads them: Docker's view, then each one's own namespace. */
+export interface ContainerReader {
+  containers(ids: string[], limitMs: number): Promise<DockerContainer[]>
+  views(containers: DockerContainer[], concurrency: number, limitMs: number): Promise<Record<string, Slice<ContainerView>>>
+}
+
 /** Reads every suspect container again and sets aside the failed probes of those that changed. */
-export async function recheckContainers(model: HostModel, records: ProbeRecord[], options: {timeoutMs: number; concurrency: number}): Promise<{records: ProbeRecord[]; skipped: ProbeSkip[]}> {
+export async function recheckContainers(model: HostModel, records: ProbeRecord[], reader: ContainerReader, options: {limitMs: number; concurrency: number}): Promise<{records: ProbeRecord[]; skipped: ProbeSkip[]}> {
   const before = suspects(model, records)
   if (before.length === 0) return {records, skipped: []}
-  const now = new Map((await currentContainers(before.map((container) => container.id), {timeoutMs: options.timeoutMs})).map((container) => [container.id, container]))
+  const now = new Map((await reader.containers(before.map((container) => container.id), options.limitMs)).map((container) => [container.id, container]))
   const steady = before.filter((container) => !changeOf(container, now.get(container.id), undefined))
-  const views = await collectContainerViews(steady.flatMap((container) => now.get(container.id) ?? []), options.concurrency, {timeoutMs: options.timeoutMs})
+  const views = await reader.views(steady.flatMap((container) => now.get(container.id) ?? []), options.concurrency, options.limitMs)
   const changes = new Map<string, string>()
   for (const container of before) {
     const change = changeOf(container, now.get(container.id), views[container.id])

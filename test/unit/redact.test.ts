@@ -32,7 +32,7 @@ const judged = (checks: CheckResult[], subject: (subject: Subject) => Subject = 
   checks.map((check) => JSON.stringify({id: check.id, outcome: check.outcome, subject: subject(check.subject)})).sort()
 
 function doctorOptions(from: string): DoctorOptions {
-  return {from, redact: true, timeoutMs: 1000, concurrency: 1, command: ['macvlan', 'doctor', '--from', from, '--redact'], now: () => new Date('2026-01-01T00:00:00Z'), settings: DEFAULT_SETTINGS, ignore: []}
+  return {from, redact: true, collectTimeoutMs: 1000, concurrency: 1, command: ['macvlan', 'doctor', '--from', from, '--redact'], now: () => new Date('2026-01-01T00:00:00Z'), settings: DEFAULT_SETTINGS, ignore: []}
 }
 
 function saved(value: Snapshot): string {

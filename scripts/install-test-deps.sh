@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian/Ubuntu machine: the tools macvlan-doctor calls,
-# the lab's real dockerd, DHCP servers (dnsmasq and ISC dhcpd), switch (nftables) and busybox image source, and Chromium, in which
+# the lab's real dockerd, DHCP servers (dnsmasq and ISC dhcpd), IPv6 router advertisements (radvd), switch (nftables) and busybox image source, and Chromium, in which
 # mermaid's parser checks the report's topology diagrams, and the tools that read the persistence files
 # `macvlan fix` writes (systemd-analyze, systemd-networkd, nmcli, ifupdown).
 # The lab runs two Docker engines: Debian 12's docker.io (installed) and Debian 13's (downloaded and unpacked
@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   iproute2 util-linux iputils-ping iputils-arping \
-  docker.io dnsmasq-base isc-dhcp-server nftables busybox-static chromium \
+  docker.io dnsmasq-base isc-dhcp-server radvd nftables busybox-static chromium \
   systemd network-manager ifupdown debian-archive-keyring >/dev/null
 
 # Unpacks docker.io and docker-cli of Debian suite $1 into .cache/lab-engines/$1, from the Debian mirror this

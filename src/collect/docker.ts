@@ -5,6 +5,7 @@ import {namespacePathOf} from '../model/host-model.js'
 import {CollectFailure, parseBatchOutput, parseJsonOutput, run, toSlice, type RunOptions} from './command-output.js'
 import {parseAddresses, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 import {parseContainers, parseEngine, parseNetworks} from './parse-docker.js'
+import {IPV6_CONF_SCRIPT, parseIpv6Conf} from './parse-sysctl.js'
 
 /** The drivers whose endpoints sit directly on a host parent link. */
 export const L2_DRIVERS = ['macvlan', 'ipvlan'] as const
@@ -91,8 +92,10 @@ async function inspectContainers(ids: string[], options: RunOptions): Promise<un
 /** What `ip` shows inside a container, one JSON document a line. */
 const VIEW_BATCH = ['addr show', 'route show table all', 'neigh show']
 const IP_BATCH = ['ip', '-j', '-d', '-batch', '-']
-// One `ip -batch` per container, all forked by one sh: on a host with a hundred containers, spawning is the cost.
-const VIEW_SNIPPET = `${shellLine(['printf', `${VIEW_BATCH.join('\n')}\n`])} | nsenter --net="$t" ${shellLine(IP_BATCH)}`
+// One `ip -batch` per container, all forked by one sh: on a host with a hundred containers, spawning is the cost. The
+// IPv6 settings follow its output, read inside the namespace too; their absence (no IPv6 in the kernel) is no failure.
+const IN_VIEW = `${shellLine(['printf', `${VIEW_BATCH.join('\n')}\n`])} | ${shellLine(IP_BATCH)} || exit; ${IPV6_CONF_SCRIPT}; exit 0`
+const VIEW_SNIPPET = `nsenter --net="$t" ${shellLine(['sh', '-c', IN_VIEW])}`
 
 function viewOf(container: DockerContainer, result: TargetResult | undefined, failure: string | undefined): ContainerView {
   const shown = `nsenter --net=${namespacePathOf(container)} ${IP_BATCH.join(' ')}`
@@ -107,7 +110,8 @@ function viewOf(container: DockerContainer, result: TargetResult | undefined, fa
     throw new CollectFailure('command-failed', `\`${shown}\` failed: ${result.output.split('\n')[0] || `exit code ${result.exitCode}`}`)
   }
   const [addr, routes, neigh] = parseBatchOutput('nsenter', [shown], VIEW_BATCH, result.output)
-  return {links: parseLinks(addr), addresses: parseAddresses(addr), routes: parseRoutes(routes), neighbours: parseNeighbours(neigh)}
+  const ipv6Conf = parseIpv6Conf(result.output.split('\n').slice(VIEW_BATCH.length).join('\n'))
+  return {links: parseLinks(addr), addresses: parseAddresses(addr), routes: parseRoutes(routes), neighbours: parseNeighbours(neigh), ...(Object.keys(ipv6Conf).length > 0 ? {ipv6Conf} : {})}
 }
 
 /** Each running container's own view, `concurrency` namespaces at a time. */

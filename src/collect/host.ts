@@ -4,6 +4,7 @@ import {basename, delimiter, join} from 'node:path'
 
 import type {HostInfo, Link, NetworkManagerName, Slice, SysfsLink} from '../snapshot/types.js'
 import {CollectFailure, parseBatchOutput, run, runJson, type RunOptions} from './command-output.js'
+import {IPV6_CONF_SCRIPT, parseIpv6Conf} from './parse-sysctl.js'
 import {parseAddresses, parseBridgePorts, parseFdb, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
 
 /** Helper binaries whose presence decides which probes and collectors can run. */
@@ -49,6 +50,11 @@ export async function collectRoutes(ip: HostIp) {
 
 export async function collectNeighbours(ip: HostIp) {
   return parseNeighbours((await ip)['neigh show'])
+}
+
+/** The host's IPv6 settings by interface, from one `sh`: an empty record when the kernel has no IPv6. */
+export async function collectIpv6Conf(options: RunOptions) {
+  return parseIpv6Conf(await run('sh', ['-c', `${IPV6_CONF_SCRIPT}; exit 0`], options))
 }
 
 export async function collectFdb(options: RunOptions) {

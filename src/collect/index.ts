@@ -2,7 +2,7 @@ import {SNAPSHOT_SCHEMA_VERSION, type Slice, type Snapshot} from '../snapshot/ty
 import {collectContainers, collectContainerViews, collectEngine, collectNetworks, listContainers} from './docker.js'
 import {CollectFailure, toSlice, type RunOptions} from './command-output.js'
 import {collectNetConfig} from './net-config.js'
-import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectLinks, collectNeighbours, collectRoutes, collectSysfs, hostIp, linksWithoutSysfs} from './host.js'
+import {collectAddresses, collectBridgePorts, collectFdb, collectHost, collectIpv6Conf, collectLinks, collectNeighbours, collectRoutes, collectSysfs, hostIp, linksWithoutSysfs} from './host.js'
 
 export interface CollectOptions {
   /** Time limit for each command. */
@@ -43,7 +43,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     return {docker, networks, containers, containerViews}
   })()
   const linksSlice = toSlice(() => collectLinks(ip))
-  const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, netConfig, dockerSlices] = await Promise.all([
+  const [host, links, addresses, routes, neighbours, fdb, bridgePorts, sysfs, netConfig, ipv6Conf, dockerSlices] = await Promise.all([
     toSlice(() => collectHost(run)),
     linksSlice,
     addressesSlice,
@@ -53,6 +53,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     toSlice(() => collectBridgePorts(run)),
     toSlice(async () => collectSysfs('/sys', linksWithoutSysfs(await linksSlice))),
     toSlice(() => collectNetConfig(run)),
+    toSlice(() => collectIpv6Conf(run)),
     dockerChain,
   ])
   return {
@@ -71,5 +72,6 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     sysfs,
     netConfig,
     ...dockerSlices,
+    ipv6Conf,
   }
 }

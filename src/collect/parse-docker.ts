@@ -91,6 +91,7 @@ function parseContainerNetwork(name: string, raw: Json): ContainerNetwork {
     ipv6: str(raw.GlobalIPv6Address),
     mac: str(raw.MacAddress),
     gateway: str(raw.Gateway),
+    gatewayIpv6: str(raw.IPv6Gateway),
     requestedIpv4: str(requested.IPv4Address),
     requestedIpv6: str(requested.IPv6Address),
   })

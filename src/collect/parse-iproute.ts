@@ -42,6 +42,9 @@ export function parseLinks(raw: unknown): Link[] {
   })
 }
 
+/** The address flags `ip -j addr` prints as `true` that say where an address came from and whether it is usable. */
+const ADDRESS_FLAGS = ['dynamic', 'mngtmpaddr', 'nodad', 'tentative', 'dadfailed'] as const
+
 /** `ip -j addr` */
 export function parseAddresses(raw: unknown): Address[] {
   return records(raw, 'ip addr').flatMap((item) =>
@@ -49,7 +52,8 @@ export function parseAddresses(raw: unknown): Address[] {
       const family = str(info.family)
       const local = str(info.local)
       if ((family !== 'inet' && family !== 'inet6') || local === undefined) return []
-      return [{ifname: str(item.ifname) ?? '', family, local, prefixlen: num(info.prefixlen) ?? 0, scope: str(info.scope) ?? 'global'}]
+      const flags = ADDRESS_FLAGS.filter((flag) => info[flag] === true)
+      return [{ifname: str(item.ifname) ?? '', family, local, prefixlen: num(info.prefixlen) ?? 0, scope: str(info.scope) ?? 'global', ...(flags.length > 0 ? {flags} : {})}]
     }),
   )
 }

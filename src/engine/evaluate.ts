@@ -38,10 +38,13 @@ export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settin
 
 function evaluateRule(rule: Rule, input: RuleInput): CheckResult[] {
   const {snapshot} = input
-  const failed = rule.meta.requires.find((name) => 'error' in snapshot[name])
+  const failed = rule.meta.requires.find((name) => {
+    const slice = snapshot[name]
+    return !slice || 'error' in slice
+  })
   if (failed) {
     const slice = snapshot[failed]
-    return [missingDataSkip(rule, 'error' in slice ? `${failed} could not be collected (${slice.error.message})` : failed)]
+    return [missingDataSkip(rule, slice && 'error' in slice ? `${failed} could not be collected (${slice.error.message})` : `${failed} is not in this snapshot (an older macvlan-doctor took it)`)]
   }
   try {
     const findings = rule.evaluate(input)

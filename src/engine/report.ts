@@ -66,7 +66,7 @@ export function buildReport(snapshot: Snapshot, allChecks: CheckResult[], contex
   for (const check of checks) counts[check.outcome]++
   const collectionErrors = SLICE_NAMES.flatMap((slice) => {
     const value = snapshot[slice]
-    return 'error' in value ? [{slice, ...value.error}] : []
+    return value && 'error' in value ? [{slice, ...value.error}] : []
   })
   const source: Report['source'] = {
     kind: context.replay ? 'replay' : 'live',

@@ -68,6 +68,7 @@ export class HostModel {
 
   data<K extends SliceName>(name: K): SliceData<K> {
     const slice = this.snapshot[name]
+    if (!slice) throw new MissingSlice(name, 'this snapshot was taken by an older macvlan-doctor, which did not collect it')
     if ('error' in slice) throw new MissingSlice(name, slice.error.message)
     return slice.data as SliceData<K>
   }
@@ -167,6 +168,11 @@ export class HostModel {
 /** The IPv4 pools of a network, each with what Docker may allocate from it. */
 export function ipv4Pools(l2: L2Network): Array<IpamConfig & {allocatable: string}> {
   return l2.ipam.filter((config) => !isIPv6(config.subnet)).map((config) => ({...config, allocatable: config.ipRange ?? config.subnet}))
+}
+
+/** The IPv6 pools of a network (`--ipv6 --subnet fd…`): none on an IPv4-only network. */
+export function ipv6Pools(l2: L2Network): IpamConfig[] {
+  return l2.ipam.filter((config) => isIPv6(config.subnet))
 }
 
 /** Distinct parent names of `networks`, in network order (several networks may share one parent). */

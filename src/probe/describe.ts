@@ -1,3 +1,4 @@
+import {isIPv6} from '../model/ip.js'
 import type {ProbeRecord} from './types.js'
 
 /** Who sent it: the host, a container (by name), or the throw-away MAC. */
@@ -15,6 +16,7 @@ export function describe(record: ProbeRecord): string {
   const path = `${sender(record)} → ${receiver(record)}`
   if (record.outcome === 'reply') return `${path}: reply${record.rttMs === undefined ? '' : ` in ${record.rttMs} ms`}`
   if (record.outcome === 'error') return `${path}: probe error (${record.detail ?? 'unknown'})`
-  const layer = record.l2 === 'unresolved' ? 'L2: ARP unresolved, no frame got an answer' : record.l2 === 'resolved' ? 'L3: ARP resolved, but no ICMP reply' : 'no answer'
+  const resolution = isIPv6(record.target) ? 'neighbour discovery' : 'ARP'
+  const layer = record.l2 === 'unresolved' ? `L2: ${resolution} unresolved, no frame got an answer` : record.l2 === 'resolved' ? `L3: ${resolution} resolved, but no ICMP reply` : 'no answer'
   return `${path}: no reply (${layer})`
 }

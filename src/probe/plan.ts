@@ -2,14 +2,14 @@
  * Which packets to send, decided from the snapshot alone (pure, so the safety rules are unit-tested): every target is an
  * address inside a subnet of a macvlan/ipvlan network, probed only through that network's parent or its containers.
  */
-import {ipv4Pools, namespacePathOf, type HostModel} from '../model/host-model.js'
+import {ipv4Pools, ipv6Pools, namespacePathOf, type HostModel} from '../model/host-model.js'
 import {bareAddress, cidrContains, intervalOf, ipv4Text, ipv4Value, type Interval} from '../model/ip.js'
 import {shimPlan} from '../rules/host-isolation.js'
 import type {DockerContainer} from '../snapshot/types.js'
 import type {DhcpQuestion, ProbePurpose, ProbeSkip} from './types.js'
 
 /** The probes sent from inside a container's namespace. */
-export const FROM_CONTAINER: ProbePurpose[] = ['container-to-gateway', 'container-to-host', 'container-to-peer']
+export const FROM_CONTAINER: ProbePurpose[] = ['container-to-gateway', 'container-to-gateway6', 'container-to-host', 'container-to-peer']
 /** Every probe sent from or to one container. */
 export const CONTAINER_PURPOSES: ProbePurpose[] = ['host-to-container', ...FROM_CONTAINER]
 
@@ -67,6 +67,7 @@ export function planProbes(model: HostModel): ProbePlan {
     for (const {container} of live) noteUnsteady(container)
     const running = live.filter(({container}) => container.pid > 0 && !model.unsteadyReason(container))
     const gateway = pools.find((pool) => pool.gateway && inNetwork(pool.gateway))?.gateway
+    const gateway6 = ipv6Pools(l2).find((pool) => pool.gateway && cidrContains(pool.subnet, pool.gateway))?.gateway
     const hostAddresses = [l2.parent, ...model.hostMacvlansOn(l2.parent).map((link) => link.name)].flatMap((name) => model.addressesOf(name).map((address) => address.local)).filter(inNetwork)
 
     // A container holding one of the host's own addresses would seem to answer from the host itself: ip-conflict reports it.
@@ -76,6 +77,7 @@ export function planProbes(model: HostModel): ProbePlan {
     for (const [index, {container, ip}] of running.entries()) {
       const from = {namespacePath: namespacePathOf(container), fromName: container.name, network, container: container.name}
       if (gateway) icmp.push({...from, purpose: 'container-to-gateway', target: gateway})
+      if (gateway6 && !l2.network.internal) icmp.push({...from, purpose: 'container-to-gateway6', target: gateway6})
       for (const address of hostAddresses) icmp.push({...from, purpose: 'container-to-host', target: address})
       const peer = running[(index + 1) % running.length]
       if (peer && peer.ip !== ip) icmp.push({...from, purpose: 'container-to-peer', target: peer.ip})

@@ -56,8 +56,13 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   const planned = icmpPlan.probes.filter((probe) => wanted(options, probe.purpose))
   const scratchPlanned = SCRATCH_PURPOSES.some((purpose) => wanted(options, purpose)) ? arp.plan(model) : []
   const skipped = [...icmpPlan.skipped]
-  // A requirement that is not met keeps back the probes of its purposes, and is reported when one of them was planned.
-  const icmpMissing = icmp.requirements(model).filter((skip) => planned.some((probe) => skip.purposes.includes(probe.purpose)))
+  // A requirement that is not met keeps back the probes of its purposes, and is reported with those of them that were
+  // planned (no IPv6 probe is named on an IPv4-only host).
+  const plannedPurposes = new Set(planned.map((probe) => probe.purpose))
+  const icmpMissing = icmp.requirements(model).flatMap((skip) => {
+    const purposes = skip.purposes.filter((purpose) => plannedPurposes.has(purpose))
+    return purposes.length > 0 ? [{...skip, purposes}] : []
+  })
   skipped.push(...icmpMissing)
   const runnable = planned.filter((probe) => !icmpMissing.some((skip) => skip.purposes.includes(probe.purpose)))
   const scratchMissing = scratchPlanned.length > 0 ? await arp.requirements(model) : []

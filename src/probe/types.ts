@@ -4,6 +4,8 @@ export type ProbePurpose =
   | 'host-to-container'
   | 'host-to-gateway'
   | 'container-to-gateway'
+  /** ICMPv6 echo from inside a container to its IPv6 gateway; the neighbour table says whether solicitation resolved it. */
+  | 'container-to-gateway6'
   | 'container-to-host'
   | 'container-to-peer'
   | 'mac-filter-host'

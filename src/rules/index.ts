@@ -11,6 +11,7 @@ import {gatewayOutsideSubnet} from './gateway-outside-subnet.js'
 import {hostIsolation} from './host-isolation.js'
 import {ipConflict} from './ip-conflict.js'
 import {ipamExhaustion} from './ipam-exhaustion.js'
+import {gatewayIpv6} from './gateway-ipv6.js'
 import {kernelSupport} from './kernel-support.js'
 import {macFiltered} from './mac-filtered.js'
 import {macSprawl} from './mac-sprawl.js'
@@ -64,6 +65,7 @@ export const RULES: readonly Rule[] = [
   mtuMismatch,
   macvlanMode,
   containerRoute,
+  gatewayIpv6,
   portsIgnored,
   firewallBypass,
 ]

@@ -25,7 +25,7 @@ import {namedLikeShim} from '../model/host-model.js'
 import {intervalOf, ipv4Text, ipv4Value, ipv6Text, ipv6Value} from '../model/ip.js'
 import {shimNameFor} from '../remedy/persistence.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
-import type {Address, CollectError, ContainerView, DockerContainer, DockerNetwork, Link, NetConfig, Neighbour, Route, Slice, Snapshot} from './types.js'
+import {IPV6_CONF_SCOPES, type Address, type CollectError, type ContainerView, type DockerContainer, type DockerNetwork, type Ipv6Conf, type Link, type NetConfig, type Neighbour, type Route, type Slice, type Snapshot} from './types.js'
 
 interface Family {
   bits: number
@@ -426,6 +426,7 @@ export class Redaction {
 
   private readonly link = (link: Link): Link => redactFields(link, {name: this.ifname, parent: this.ifname, master: this.ifname, mac: this.mac})
   private readonly addressOf = (address: Address): Address => redactFields(address, {ifname: this.ifname, local: this.address})
+  private readonly ipv6Conf = (conf: Record<string, Ipv6Conf>): Record<string, Ipv6Conf> => mapKeys(conf, (name) => (IPV6_CONF_SCOPES.has(name) ? name : this.ifname(name)))
   private readonly route = (route: Route): Route => redactFields(route, {dst: this.address, gateway: this.address, dev: this.ifname, prefsrc: this.address})
   private readonly neighbour = (neighbour: Neighbour): Neighbour => redactFields(neighbour, {dst: this.address, dev: this.ifname, lladdr: this.mac})
 
@@ -434,6 +435,7 @@ export class Redaction {
     addresses: view.addresses.map(this.addressOf),
     routes: view.routes.map(this.route),
     neighbours: view.neighbours.map(this.neighbour),
+    ...(view.ipv6Conf ? {ipv6Conf: this.ipv6Conf(view.ipv6Conf)} : {}),
   })
 
   /** A network reference that is a name or an ID (`--config-from`). */
@@ -467,7 +469,7 @@ export class Redaction {
       requestedMac: this.mac,
       networks: (networks) =>
         networks.map((attachment) =>
-          redactFields(attachment, {name: this.networkName, networkId: this.id, ipv4: this.address, ipv6: this.address, mac: this.mac, gateway: this.address, requestedIpv4: this.address, requestedIpv6: this.address}),
+          redactFields(attachment, {name: this.networkName, networkId: this.id, ipv4: this.address, ipv6: this.address, mac: this.mac, gateway: this.address, gatewayIpv6: this.address, requestedIpv4: this.address, requestedIpv6: this.address}),
         ),
       publishedPorts: (ports) => ports.map((port) => redactFields(port, {hostIp: this.address})),
     })
@@ -499,6 +501,7 @@ export class Redaction {
       networks: this.slice(snapshot.networks, (networks) => networks.map(this.network)),
       containers: this.slice(snapshot.containers, (containers) => containers.map(this.container)),
       containerViews: this.slice(snapshot.containerViews, (views) => mapKeys(views, this.id, (view) => this.slice(view, this.view))),
+      ...(snapshot.ipv6Conf ? {ipv6Conf: this.slice(snapshot.ipv6Conf, this.ipv6Conf)} : {}),
       ...(snapshot.origin === undefined ? {} : {origin: this.text(snapshot.origin)}),
     }
   }

@@ -48,6 +48,12 @@ export interface Address {
   local: string
   prefixlen: number
   scope: string
+  /**
+   * The kernel's flags that say where an IPv6 address came from and whether it is usable: `dynamic` (learned from a
+   * router advertisement: SLAAC), `mngtmpaddr`, `nodad` (set without duplicate address detection, as Docker does),
+   * `tentative`, `dadfailed`. Absent when none is set, and in snapshots from before they were kept.
+   */
+  flags?: string[]
 }
 
 export interface Route {
@@ -67,6 +73,17 @@ export interface Neighbour {
   dev: string
   lladdr?: string
   state: string[]
+}
+
+/** Keys of an IPv6 settings record that are not interfaces: `all` (forwarding is read there) and `default`. */
+export const IPV6_CONF_SCOPES: ReadonlySet<string> = new Set(['all', 'default'])
+
+/** One interface's IPv6 settings (`net.ipv6.conf.<if>.*`); `all` and `default` are keys too. */
+export interface Ipv6Conf {
+  disableIpv6: boolean
+  /** 0: ignore router advertisements; 1: accept them unless forwarding is on; 2: accept them even with forwarding on. */
+  acceptRa: number
+  forwarding: boolean
 }
 
 export interface FdbEntry {
@@ -159,6 +176,8 @@ export interface ContainerNetwork {
   ipv6?: string
   mac?: string
   gateway?: string
+  /** `IPv6Gateway`: the container's IPv6 default route goes there (absent in snapshots from before it was kept). */
+  gatewayIpv6?: string
   /** Addresses the user pinned with `--ip` / `--ip6`. */
   requestedIpv4?: string
   requestedIpv6?: string
@@ -195,6 +214,8 @@ export interface ContainerView {
   addresses: Address[]
   routes: Route[]
   neighbours: Neighbour[]
+  /** IPv6 settings inside the namespace, by interface; absent when the kernel has no IPv6, and in older snapshots. */
+  ipv6Conf?: Record<string, Ipv6Conf>
 }
 
 /** How the host's own configuration treats its links: who manages them and where they would come back from after a reboot. */
@@ -226,6 +247,11 @@ export interface SnapshotSlices {
   containers: Slice<DockerContainer[]>
   /** Keyed by container id; each container's view may fail on its own (it exited mid-run). */
   containerViews: Slice<Record<string, Slice<ContainerView>>>
+  /**
+   * The host's IPv6 settings by interface (`all` holds `net.ipv6.conf.all.forwarding`): an empty record when the kernel
+   * has no IPv6. Absent in snapshots taken before it was collected: the rules that need it then say so.
+   */
+  ipv6Conf?: Slice<Record<string, Ipv6Conf>>
 }
 
 export type SliceName = keyof SnapshotSlices
@@ -244,9 +270,10 @@ export const SLICE_NAMES: readonly SliceName[] = [
   'networks',
   'containers',
   'containerViews',
+  'ipv6Conf',
 ]
 
-export type SliceData<K extends SliceName> = SnapshotSlices[K] extends Slice<infer T> ? T : never
+export type SliceData<K extends SliceName> = NonNullable<SnapshotSlices[K]> extends Slice<infer T> ? T : never
 
 export interface Snapshot extends SnapshotSlices {
   schemaVersion: number

@@ -8,6 +8,7 @@ import {
   type DockerNetwork,
   type FdbEntry,
   type HostInfo,
+  type Ipv6Conf,
   type NetConfig,
   type Link,
   type Route,
@@ -44,6 +45,7 @@ export class SnapshotBuilder {
     networks: {data: []},
     containers: {data: []},
     containerViews: {data: {}},
+    ipv6Conf: {data: {}},
   }
 
   private list<K extends 'links' | 'addresses' | 'routes' | 'networks' | 'containers'>(name: K): NonNullable<Extract<Snapshot[K], {data: unknown}>['data']> {
@@ -69,8 +71,10 @@ export class SnapshotBuilder {
     return this
   }
 
-  withMacvlanNetwork(network: {name: string; parent?: string; subnet?: string; /** '' for none */ gateway?: string; ipRange?: string; mode?: string; aux?: Record<string, string>} & Partial<DockerNetwork>): this {
-    const {name, parent, subnet = '192.168.1.0/24', gateway = '192.168.1.1', ipRange, mode, aux = {}, ...rest} = network
+  withMacvlanNetwork(
+    network: {name: string; parent?: string; subnet?: string; /** '' for none */ gateway?: string; ipRange?: string; mode?: string; aux?: Record<string, string>; /** A second, IPv6, pool (`--ipv6`). */ ipv6?: {subnet: string; gateway?: string}} & Partial<DockerNetwork>,
+  ): this {
+    const {name, parent, subnet = '192.168.1.0/24', gateway = '192.168.1.1', ipRange, mode, aux = {}, ipv6, ...rest} = network
     const options: Record<string, string> = {}
     if (parent) options.parent = parent
     if (mode) options.macvlan_mode = mode
@@ -80,10 +84,13 @@ export class SnapshotBuilder {
       driver: 'macvlan',
       scope: 'local',
       internal: false,
-      enableIPv6: false,
+      enableIPv6: ipv6 !== undefined,
       configOnly: false,
       options,
-      ipam: {driver: 'default', config: [{subnet, ...(gateway ? {gateway} : {}), ...(ipRange ? {ipRange} : {}), auxAddresses: aux}]},
+      ipam: {
+        driver: 'default',
+        config: [{subnet, ...(gateway ? {gateway} : {}), ...(ipRange ? {ipRange} : {}), auxAddresses: aux}, ...(ipv6 ? [{subnet: ipv6.subnet, ...(ipv6.gateway ? {gateway: ipv6.gateway} : {}), auxAddresses: {}}] : [])],
+      },
       labelKeys: [],
       endpoints: [],
       ...rest,
@@ -91,15 +98,15 @@ export class SnapshotBuilder {
     return this
   }
 
-  withContainer(name: string, network: string, overrides: Partial<DockerContainer> & {ip?: string; mac?: string} = {}): this {
-    const {ip, mac, ...container} = overrides
+  withContainer(name: string, network: string, overrides: Partial<DockerContainer> & {ip?: string; mac?: string; /** Its IPv6 address on a dual-stack network. */ ip6?: string} = {}): this {
+    const {ip, mac, ip6, ...container} = overrides
     this.list('containers').push({
       id: `cid-${name}`,
       name,
       status: 'running',
       running: true,
       pid: 4242,
-      networks: [{name: network, networkId: `id-${network}`, ...(ip ? {ipv4: ip, prefixlen: 24} : {}), ...(mac ? {mac} : {})}],
+      networks: [{name: network, networkId: `id-${network}`, ...(ip ? {ipv4: ip, prefixlen: 24} : {}), ...(ip6 ? {ipv6: ip6} : {}), ...(mac ? {mac} : {})}],
       publishedPorts: [],
       ...container,
     })
@@ -126,6 +133,13 @@ export class SnapshotBuilder {
   withNetConfig(config: Partial<NetConfig>): this {
     const current = this.value.netConfig
     if ('data' in current) this.value.netConfig = {data: {...current.data, ...config}}
+    return this
+  }
+
+  /** The host's IPv6 settings of `ifname` (`all` for the host-wide ones); unset ones are the kernel's defaults. */
+  withIpv6Conf(ifname: string, conf: Partial<Ipv6Conf>): this {
+    const current = this.value.ipv6Conf && 'data' in this.value.ipv6Conf ? this.value.ipv6Conf.data : {}
+    this.value.ipv6Conf = {data: {...current, [ifname]: {disableIpv6: false, acceptRa: 1, forwarding: false, ...current[ifname], ...conf}}}
     return this
   }
 

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 
 import type {RuleSettings} from '../../src/engine/types.js'
 import type {ProbeRecord, ProbeResults, ProbeSkip} from '../../src/probe/types.js'
-import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Link, NetConfig, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
+import type {ContainerView, DockerContainer, DockerEngine, FdbEntry, HostInfo, Ipv6Conf, Link, NetConfig, Route, Snapshot, SysfsLink} from '../../src/snapshot/types.js'
 import {snapshot} from './builders.js'
 
 export interface HostExample {
@@ -22,8 +22,10 @@ export interface HostExample {
   /** Probes the run meant to send but could not (missing tool, no root, a container that changed). */
   probeSkips?: ProbeSkip[]
   routes?: Array<Partial<Route> & {dst: string}>
+  /** The host's IPv6 settings by interface (`all` for forwarding). */
+  ipv6Conf?: Record<string, Partial<Ipv6Conf>>
   networks?: Array<Parameters<ReturnType<typeof snapshot>['withMacvlanNetwork']>[0]>
-  containers?: Array<Partial<DockerContainer> & {name: string; network: string; ip?: string; mac?: string}>
+  containers?: Array<Partial<DockerContainer> & {name: string; network: string; ip?: string; ip6?: string; mac?: string}>
 }
 
 export interface DocExample {
@@ -46,6 +48,7 @@ export function snapshotOf(host: HostExample): Snapshot {
   if (host.fdb) builder.withFdb(host.fdb)
   if (host.netConfig) builder.withNetConfig(host.netConfig)
   for (const route of host.routes ?? []) builder.withRoute(route)
+  for (const [ifname, conf] of Object.entries(host.ipv6Conf ?? {})) builder.withIpv6Conf(ifname, conf)
   for (const network of host.networks ?? []) builder.withMacvlanNetwork(network)
   for (const {name, network, ...container} of host.containers ?? []) builder.withContainer(name, network, container)
   for (const [name, view] of Object.entries(host.views ?? {})) builder.withView(name, view)

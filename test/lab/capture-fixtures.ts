@@ -4,6 +4,7 @@
  */
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 
+import {IPV6_CONF_SCRIPT} from '../../src/collect/parse-sysctl.js'
 import {DEFAULT_ENGINE, ENGINES, labEngines, type EngineName} from './engines.js'
 import {Lab} from './lab.js'
 import {SCENARIOS, type ScenarioName} from './scenarios.js'
@@ -37,6 +38,17 @@ async function captureRaw(lab: Lab, dir: string): Promise<void> {
   console.log(`captured ${dir}`)
 }
 
+/** What a container on a dual-stack network shows of IPv6 (addresses with their flags, RA routes, settings). */
+async function captureContainerIpv6(lab: Lab, dir: string): Promise<void> {
+  mkdirSync(dir, {recursive: true})
+  const pid = (await lab.docker(['inspect', '--format', '{{.State.Pid}}', 'web'])).stdout.trim()
+  const inside = async (args: string[]) => (await lab.host(['nsenter', `--net=/proc/${pid}/ns/net`, ...args])).stdout
+  writeFileSync(`${dir}/container-ip-addr.json`, `${JSON.stringify(JSON.parse(await inside(['ip', '-j', '-d', 'addr', 'show'])), null, 2)}\n`)
+  writeFileSync(`${dir}/container-ip-route.json`, `${JSON.stringify(JSON.parse(await inside(['ip', '-j', 'route', 'show', 'table', 'all'])), null, 2)}\n`)
+  writeFileSync(`${dir}/container-ipv6-conf.txt`, await inside(['sh', '-c', IPV6_CONF_SCRIPT]))
+  console.log(`captured ${dir}`)
+}
+
 async function capture(scenario: ScenarioName, engine: EngineName): Promise<void> {
   const lab = await Lab.up({engine})
   try {
@@ -51,6 +63,7 @@ async function capture(scenario: ScenarioName, engine: EngineName): Promise<void
     writeFileSync(out, `${JSON.stringify({...snapshot, origin}, null, 2)}\n`)
     console.log(`captured ${out}`)
     if (scenario === 'healthy') await captureRaw(lab, `fixtures/raw/${name}`)
+    if (scenario === 'dual-stack') await captureContainerIpv6(lab, `fixtures/raw/${name}`)
   } finally {
     await lab.down()
   }

@@ -33,7 +33,8 @@ export async function hostState(lab: Lab, runPid?: number) {
   const addresses = (await json(['addr', 'show'])).flatMap((link: {ifname: string; addr_info: Array<{local: string; prefixlen: number}>}) =>
     link.addr_info.map((info) => `${link.ifname} ${info.local}/${info.prefixlen}`),
   )
-  const routes = await json(['route', 'show', 'table', 'all'])
+  // A route learned from a router advertisement counts down its lifetime (`expires`): time passing changes nothing on the host.
+  const routes = (await json(['route', 'show', 'table', 'all'])).map(({expires: _counting, ...route}: Record<string, unknown>) => route)
   const ours = (name: string) => name.startsWith(`mvd-lab-${lab.id}-`) || (runPid !== undefined && name.startsWith(`mvd-probe-${runPid}-`))
   const namespaces = (await execa('ip', ['netns', 'list'])).stdout
     .split('\n')

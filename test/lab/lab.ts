@@ -25,6 +25,12 @@ export const LAN = {
   shimAddress: '192.168.77.223',
 } as const
 
+/** The LAN's IPv6 side, for dual-stack scenarios: a unique local prefix and the router's address on it. */
+export const LAN6 = {
+  subnet: 'fd77::/64',
+  gateway: 'fd77::1',
+} as const
+
 export const IMAGE = 'mvd-busybox:lab'
 const PREFIX = 'mvd-lab-'
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -75,7 +81,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 /** Why the lab cannot be built here, or undefined when it can. */
 export async function labUnavailableReason(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, dockerd)'
-  for (const tool of ['ip', 'nsenter', 'containerd', 'runc', 'dnsmasq', 'dhcpd', 'nft', 'busybox', 'arping', 'ping']) {
+  for (const tool of ['ip', 'nsenter', 'containerd', 'runc', 'dnsmasq', 'dhcpd', 'radvd', 'nft', 'busybox', 'arping', 'ping']) {
     const found = await sh('sh', ['-c', `command -v ${tool}`], {reject: false})
     if (found.exitCode !== 0) return `${tool} is not installed (bash .ci/run installs the lab's packages)`
   }
@@ -307,6 +313,20 @@ export class Lab {
     writeFileSync(leases, '')
     this.startProcess('dhcpd', this.lanNs, ['dhcpd', '-4', '-f', '-q', '-cf', config, '-lf', leases, '-pf', join(dir, 'dhcpd.pid'), 'br0'], join(dir, 'dhcpd.log'))
     await waitFor('dhcpd', async () => existsSync(join(dir, 'dhcpd.pid')), 10_000)
+  }
+
+  /**
+   * The LAN namespace as an IPv6 router, the way a Linux router is one: `LAN6.gateway` on its bridge, forwarding on,
+   * and radvd advertising `prefix` (SLAAC allowed) with itself as default router, every few seconds.
+   */
+  async startIpv6Router(prefix: string = LAN6.subnet, address: string = LAN6.gateway): Promise<void> {
+    const dir = this.state.dir
+    await this.lan(['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'])
+    await this.lan(['ip', 'addr', 'add', `${address}/${prefix.split('/')[1]}`, 'dev', 'br0'])
+    const config = join(dir, 'radvd.conf')
+    writeFileSync(config, `interface br0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvDefaultLifetime 1800;\n  prefix ${prefix} {\n    AdvOnLink on;\n    AdvAutonomous on;\n  };\n};\n`)
+    this.startProcess('radvd', this.lanNs, ['radvd', '--nodaemon', `--config=${config}`, `--pidfile=${join(dir, 'radvd.pid')}`, '--logmethod=logfile', `--logfile=${join(dir, 'radvd.log')}`], join(dir, 'radvd.log'))
+    await waitFor('radvd', async () => existsSync(join(dir, 'radvd.pid')), 10_000)
   }
 
   /**

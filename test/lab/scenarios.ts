@@ -2,7 +2,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {IMAGE, LAN, type Lab} from './lab.js'
+import {IMAGE, LAN, LAN6, type Lab} from './lab.js'
 
 export interface NetworkSpec {
   name?: string
@@ -12,6 +12,8 @@ export interface NetworkSpec {
   ipRange?: string
   aux?: Record<string, string>
   options?: Record<string, string>
+  /** A second, IPv6, subnet (`--ipv6`), with its gateway. */
+  ipv6?: {subnet: string; gateway?: string}
 }
 
 export const NETWORK = 'lan'
@@ -22,6 +24,7 @@ export async function createNetwork(lab: Lab, spec: NetworkSpec = {}) {
   if (spec.ipRange) args.push(`--ip-range=${spec.ipRange}`)
   for (const [name, address] of Object.entries(spec.aux ?? {})) args.push(`--aux-address=${name}=${address}`)
   for (const [key, value] of Object.entries(spec.options ?? {})) args.push('-o', `${key}=${value}`)
+  if (spec.ipv6) args.push('--ipv6', `--subnet=${spec.ipv6.subnet}`, ...(spec.ipv6.gateway ? [`--gateway=${spec.ipv6.gateway}`] : []))
   return lab.docker([...args, spec.name ?? NETWORK], {reject: false})
 }
 
@@ -105,6 +108,26 @@ async function reservedWithShim(lab: Lab, shim: Parameters<typeof addShim>[1]) {
   await createNetwork(lab, reservedNetwork)
   await twoContainers(lab)
   await addShim(lab, shim)
+}
+
+/** The reserved layout with an IPv6 subnet beside it whose gateway is `gateway`. */
+async function dualStack(lab: Lab, gateway: string) {
+  const created = await createNetwork(lab, {...reservedNetwork, ipv6: {subnet: LAN6.subnet, gateway}})
+  if (created.exitCode !== 0) throw new Error(`lab: the dual-stack network was refused: ${created.stderr}`)
+  await twoContainers(lab)
+  await addShim(lab, {persist: true})
+}
+
+/** Waits until each container in `names` has learned a default route from a router advertisement (containers accept them). */
+async function raLearned(lab: Lab, names: string[]) {
+  for (const name of names) {
+    const sandbox = (await lab.docker(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', name])).stdout.trim()
+    const deadline = Date.now() + 20_000
+    while (!(await lab.host(['nsenter', `--net=${sandbox}`, 'ip', '-6', 'route', 'show', 'default', 'proto', 'ra'])).stdout.trim()) {
+      if (Date.now() > deadline) throw new Error(`lab: ${name} learned no IPv6 default route from the router's advertisements`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
 }
 
 export interface Scenario {
@@ -271,6 +294,20 @@ export const SCENARIOS = {
         if (Date.now() > deadline) throw new Error('lab: flaky was never restarted')
         await new Promise((resolve) => setTimeout(resolve, 200))
       }
+    },
+  },
+  'dual-stack': {
+    description: 'the healthy host on a dual-stack network: the LAN router also routes IPv6 (fd77::1, radvd advertising fd77::/64) and is the network\'s IPv6 gateway',
+    async build(lab) {
+      await lab.startIpv6Router()
+      await dualStack(lab, LAN6.gateway)
+      await raLearned(lab, ['web', 'db'])
+    },
+  },
+  'ipv6-gateway-missing': {
+    description: 'the healthy host on a dual-stack network whose IPv6 gateway fd77::1 does not exist: the LAN has no IPv6 router at all',
+    async build(lab) {
+      await dualStack(lab, LAN6.gateway)
     },
   },
 } satisfies Record<string, Scenario>

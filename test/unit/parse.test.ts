@@ -1,7 +1,10 @@
+import {readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import {parseAddresses, parseFdb, parseLinks, parseRoutes} from '../../src/collect/parse-iproute.js'
 import {parseContainers, parseEngine, parseNetworks} from '../../src/collect/parse-docker.js'
+import {parseIpv6Conf} from '../../src/collect/parse-sysctl.js'
 import {raw} from '../helpers/fixtures.js'
 
 describe('iproute2 parsers on output captured in the lab', () => {
@@ -76,5 +79,30 @@ describe('docker parsers on output captured in the lab', () => {
   it('recognises rootless mode and Docker Desktop from docker info', () => {
     expect(parseEngine({}, {SecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless']}).rootless).toBe(true)
     expect(parseEngine({}, {OperatingSystem: 'Docker Desktop'}).desktop).toBe(true)
+  })
+})
+
+describe('IPv6 inside a container on a dual-stack lab network', () => {
+  it('keeps the flags that tell a SLAAC address from the one Docker set', () => {
+    const addresses = parseAddresses(raw('dual-stack/container-ip-addr.json')).filter((address) => address.family === 'inet6' && address.scope === 'global')
+    expect(addresses).toEqual([
+      expect.objectContaining({ifname: 'eth0', local: 'fd77::42:c0ff:fea8:4dc0', flags: ['dynamic', 'mngtmpaddr']}),
+      expect.objectContaining({ifname: 'eth0', local: 'fd77::2', flags: ['nodad']}),
+    ])
+  })
+
+  it('tells the default route a router advertisement installed from the one Docker set', () => {
+    const defaults = parseRoutes(raw('dual-stack/container-ip-route.json')).filter((route) => route.dst === 'default' && route.gateway?.includes(':'))
+    expect(defaults.map((route) => [route.gateway, route.protocol])).toEqual([
+      ['fd77::1', undefined],
+      [expect.stringMatching(/^fe80::/), 'ra'],
+    ])
+  })
+
+  it('reads the IPv6 settings per interface (engine 20.10 disables IPv6 on all but the network link)', () => {
+    const conf = parseIpv6Conf(readFileSync(new URL('../../fixtures/raw/dual-stack/container-ipv6-conf.txt', import.meta.url), 'utf8'))
+    expect(conf.eth0).toEqual({disableIpv6: false, acceptRa: 1, forwarding: false})
+    expect(conf.all).toEqual({disableIpv6: true, acceptRa: 1, forwarding: false})
+    expect(parseIpv6Conf('')).toEqual({})
   })
 })

@@ -31,8 +31,8 @@ describe('the rule registry', () => {
 
   it.each(metas)('$id declares every kind of probe it reads (macvlan fix re-sends those to verify)', (meta) => {
     const source = readFileSync(`src/rules/${meta.id}.ts`, 'utf8')
-    const single = [...source.matchAll(/recordsFor\(probes, '([a-z-]+)'/g)].map((match) => match[1])
-    const listed = [...source.matchAll(/answersFor\(probes, \[([^\]]+)\]/g)].flatMap((match) => [...(match[1] ?? '').matchAll(/'([a-z-]+)'/g)].map((purpose) => purpose[1]))
+    const single = [...source.matchAll(/recordsFor\(probes, '([a-z0-9-]+)'/g)].map((match) => match[1])
+    const listed = [...source.matchAll(/answersFor\(probes, \[([^\]]+)\]/g)].flatMap((match) => [...(match[1] ?? '').matchAll(/'([a-z0-9-]+)'/g)].map((purpose) => purpose[1]))
     const read = [...single, ...listed]
     expect([...new Set(read)].sort()).toEqual([...(meta.probes ?? [])].sort())
   })

@@ -22,6 +22,16 @@ describe('planProbes', () => {
     expect(plan.icmp.find((probe) => probe.purpose === 'container-to-gateway')?.namespacePath).toMatch(/netns/)
   })
 
+  it('pings the IPv6 gateway from each container of a dual-stack network, inside its IPv6 subnet, and nothing over IPv6 elsewhere', () => {
+    const dualStack = planProbes(new HostModel(fixture('dual-stack'))).icmp.filter((probe) => probe.purpose === 'container-to-gateway6')
+    expect(dualStack.map((probe) => [probe.container, probe.target])).toEqual([
+      ['db', 'fd77::1'],
+      ['web', 'fd77::1'],
+    ])
+    for (const probe of dualStack) expect(cidrContains('fd77::/64', probe.target)).toBe(true)
+    expect(planProbes(new HostModel(fixture('healthy'))).icmp.filter((probe) => probe.purpose === 'container-to-gateway6')).toEqual([])
+  })
+
   it('does not ping a container that holds the host own address (ip-conflict reports it)', () => {
     const plan = planProbes(new HostModel(fixture('no-ip-range')))
     expect(plan.icmp.filter((probe) => probe.purpose === 'host-to-container')).toEqual([])

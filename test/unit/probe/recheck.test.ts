@@ -66,7 +66,7 @@ describe('containers that change under the run', () => {
     const {records: kept, skipped} = setAside(model, records, new Map([['db', 'db was removed while it was probed']]))
     expect(kept.map((entry) => `${entry.purpose} ${entry.container}`)).toEqual(['container-to-gateway web', 'host-to-container web'])
     expect(skipped).toEqual([
-      {probe: 'container db', reason: 'db was removed while it was probed', purposes: ['host-to-container', 'container-to-gateway', 'container-to-host', 'container-to-peer'], container: 'db'},
+      {probe: 'container db', reason: 'db was removed while it was probed', purposes: ['host-to-container', 'container-to-gateway', 'container-to-gateway6', 'container-to-host', 'container-to-peer'], container: 'db'},
       {probe: 'container web', reason: 'its peer db was removed while it was probed', purposes: ['container-to-peer'], container: 'web'},
     ])
   })

@@ -5,6 +5,7 @@ import {createGenerator} from 'ts-json-schema-generator'
 
 export const SCHEMAS = [
   {type: 'Snapshot', path: 'src/snapshot/types.ts', out: 'schemas/snapshot.schema.json'},
+  {type: 'Bundle', path: 'src/snapshot/bundle.ts', out: 'schemas/bundle.schema.json'},
   {type: 'Report', path: 'src/engine/report.ts', out: 'schemas/report.schema.json'},
   {type: 'FixOutcome', path: 'src/fix/render.ts', out: 'schemas/fix.schema.json'},
 ]

@@ -2,6 +2,8 @@
  * Every flag group and default, once: collection (collect, doctor, fix), probing and rule settings (doctor, fix),
  * and output (format, output, redact). Flags win over the config file.
  */
+import {resolve} from 'node:path'
+
 import {Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {DEFAULT_CONFIG_PATH, loadConfig, MAX_DHCP_TIMEOUT_MS} from './config.js'
@@ -34,7 +36,9 @@ const PROBE_FLAGS = ['probe-timeout', 'dhcp-timeout', 'dhcp-samples']
 export const diagnosisFlags = {
   ...collectionFlags,
   network: nonEmpty({char: 'n', description: 'Only check this macvlan/ipvlan network (name or id).'}),
-  from: nonEmpty({description: 'Replay a snapshot saved by `macvlan collect` instead of collecting (offline, no probes). Use - for stdin.'}),
+  from: nonEmpty({
+    description: 'Replay a bundle saved by `doctor --save` (its probes included, reported as replayed) or a snapshot saved by `macvlan collect` (no probes) instead of collecting. Use - for stdin.',
+  }),
   'dhcp-range': Flags.string({description: "The LAN's DHCP pool, as FIRST-LAST or a CIDR (repeatable), when the DHCP probe cannot find it.", multiple: true}),
   'mac-threshold': Flags.integer({description: `Distinct MACs on one parent above which mac-sprawl warns [default: ${DEFAULT_SETTINGS.macSprawlThreshold}].`, min: 1, max: 1_000_000}),
   'fail-on': Flags.string({description: 'Lowest outcome that makes the exit code non-zero [default: warn].', options: ['warn', 'fail']}),
@@ -57,6 +61,19 @@ export const diagnosisFlags = {
 }
 
 export const redactFlag = Flags.boolean({description: 'Replace names, IDs, paths, addresses and MACs with consistent pseudonyms that keep every verdict (for a ticket).'})
+
+export const saveFlag = nonEmpty({
+  description: 'Also write a bundle to this file: the snapshot and every probe sent (from where, to what, and the answer), redacted with --redact, for `doctor --from FILE` to replay.',
+})
+
+/** Where `--save` may write: a file of its own, since the report may take stdout or `--output`. */
+export function saveTarget(save: string | undefined, output: string | undefined): string | undefined {
+  if (save === STDOUT) throw new UserError('--save needs a file: stdout is where the report goes', 'Write the bundle to a file: --save bundle.json.', 3, 'usage')
+  if (save !== undefined && output !== undefined && resolve(save) === resolve(output)) {
+    throw new UserError(`--save and --output name the same file (${save})`, 'Give the bundle and the report a file each.', 3, 'usage')
+  }
+  return save
+}
 
 export const outputFlag = (required: boolean) =>
   nonEmpty({char: 'o', description: `Write to this file (atomically: a reader never sees half of it)${required ? '' : ' instead of stdout'}; ${STDOUT} for stdout.`, required})

@@ -14,12 +14,13 @@ import {runProbes, type EarlyDhcp} from './probe/run.js'
 import type {ProbeWaits} from './probe/timing.js'
 import type {ProbePurpose, ProbeResults} from './probe/types.js'
 import {RULES} from './rules/index.js'
-import {loadSnapshot} from './snapshot/load.js'
+import {bundleOf, type Bundle} from './snapshot/bundle.js'
+import {loadSaved} from './snapshot/load.js'
 import {Redaction} from './snapshot/redact.js'
 import {sliceData, type DockerNetwork, type Snapshot} from './snapshot/types.js'
 
 export interface DoctorOptions {
-  /** Replay this saved snapshot instead of collecting. */
+  /** Replay this saved snapshot or bundle (with its probes) instead of collecting. */
   from?: string
   /** Only judge this network. */
   network?: string
@@ -38,8 +39,8 @@ export interface DoctorOptions {
   probe?: ProbeWaits & {purposes?: ReadonlySet<ProbePurpose>}
 }
 
-export async function obtainSnapshot(options: Pick<DoctorOptions, 'from' | 'collectTimeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onAddressing'>): Promise<Snapshot> {
-  if (options.from) return loadSnapshot(options.from)
+/** A snapshot of this host, collected now (`collect`). */
+export async function obtainSnapshot(options: Pick<DoctorOptions, 'collectTimeoutMs' | 'concurrency' | 'command'> & Pick<CollectOptions, 'onAddressing'>): Promise<Snapshot> {
   return collectSnapshot({timeoutMs: options.collectTimeoutMs, concurrency: options.concurrency, tool: TOOL, command: options.command, ...(options.onAddressing ? {onAddressing: options.onAddressing} : {})})
 }
 
@@ -124,13 +125,16 @@ export async function diagnose(options: DoctorOptions): Promise<Diagnosis> {
 }
 
 async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhcpEarly>): Promise<Diagnosis> {
-  const collected = await obtainSnapshot({...options, ...(early.onAddressing ? {onAddressing: early.onAddressing} : {})})
-  const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
+  const saved = options.from ? await loadSaved(options.from) : {snapshot: await obtainSnapshot({...options, ...(early.onAddressing ? {onAddressing: early.onAddressing} : {})})}
+  const snapshot = options.network ? limitToNetwork(saved.snapshot, options.network) : saved.snapshot
+  // A bundle's probes are replayed unless --no-probe asks for a judgement from the facts alone; a replay sends nothing.
+  const replayed = options.probe ? saved.bundle : undefined
   const probing = options.probe && !options.from && canProbe(snapshot)
   if (probing) options.onPhase?.('probing')
-  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, reread: containerReader, earlyDhcp: early.started}) : undefined
+  const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, reread: containerReader, earlyDhcp: early.started}) : replayed?.probes
   options.onPhase?.('evaluating')
-  const report = judge(snapshot, options.settings, probes, {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore})
+  const context: ReportContext = {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}
+  const report = judge(snapshot, options.settings, probes, replayed ? {...context, replayedProbes: {savedAt: replayed.savedAt}} : context)
   return probes ? {snapshot, probes, report} : {snapshot, report}
 }
 
@@ -152,7 +156,8 @@ export function redactDiagnosis(diagnosis: Diagnosis, options: Pick<DoctorOption
   const snapshot = redaction.snapshot(diagnosis.snapshot)
   const probes = diagnosis.probes && redaction.probes(diagnosis.probes)
   const {report: real} = diagnosis
-  const context = {tool: real.tool, command: redaction.command(options.command), generatedAt: real.generatedAt, replay: real.source.kind === 'replay', ignored: options.ignore}
+  const context: ReportContext = {tool: real.tool, command: redaction.command(options.command), generatedAt: real.generatedAt, replay: real.source.kind === 'replay', ignored: options.ignore}
+  if (real.source.replayedProbes) context.replayedProbes = real.source.replayedProbes
   const report = judge(snapshot, redaction.settings(options.settings), probes, context)
   const expected = verdictsOf(real.checks, (subject) => redaction.subject(subject))
   const changed = verdictsOf(report.checks).filter((verdict, index) => verdict !== expected[index])
@@ -163,8 +168,13 @@ export function redactDiagnosis(diagnosis: Diagnosis, options: Pick<DoctorOption
   return {snapshot, report, proofs: redaction.proofs(proofs), ...(probes ? {probes} : {})}
 }
 
-/** The doctor's report. The rules judge the real host; with --redact the report is then remade from redacted data. */
-export async function runDoctor(options: DoctorOptions): Promise<Report> {
+/** The doctor's diagnosis. The rules judge the real host; with --redact it is then remade from redacted data. */
+export async function runDoctor(options: DoctorOptions): Promise<Diagnosis> {
   const diagnosis = await diagnose(options)
-  return options.redact ? redactDiagnosis(diagnosis, options).report : diagnosis.report
+  return options.redact ? redactDiagnosis(diagnosis, options) : diagnosis
+}
+
+/** What `doctor --save` writes: a bundle when probes ran or were replayed (a re-saved bundle keeps its first time), else the snapshot. */
+export function savedFile({snapshot, probes, report}: Diagnosis): Snapshot | Bundle {
+  return bundleOf(snapshot, probes, report.source.replayedProbes?.savedAt ?? report.generatedAt)
 }

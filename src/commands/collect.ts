@@ -6,7 +6,7 @@ import {obtainSnapshot, redactSnapshot} from '../pipeline.js'
 export default class Collect extends BaseCommand {
   static override summary = 'Save a snapshot of this host for offline replay (`macvlan doctor --from FILE`) or a ticket.'
   static override description =
-    'Container environment, command lines, label values and mounts are never collected. --redact also replaces names, IDs, paths, addresses and MACs with pseudonyms that replay to the same verdicts.'
+    'A snapshot holds the collected facts only, no probes: its replay cannot prove what only packets prove. `macvlan doctor --save FILE` writes a bundle, the snapshot with the probe results. Container environment, command lines, label values and mounts are never collected. --redact also replaces names, IDs, paths, addresses and MACs with pseudonyms that replay to the same verdicts.'
   static override examples = ['<%= config.bin %> collect -o host.json', '<%= config.bin %> collect --redact -o - | gzip > host.json.gz']
 
   static override flags = {

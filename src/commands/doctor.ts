@@ -3,9 +3,9 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import type {Report} from '../engine/report.js'
 import {exitCodeFor} from '../engine/status.js'
-import {diagnosisFlags, diagnosisOptions, outputFlags} from '../options.js'
-import {STDOUT, writeOutput} from '../output.js'
-import {runDoctor} from '../pipeline.js'
+import {diagnosisFlags, diagnosisOptions, outputFlags, saveFlag, saveTarget} from '../options.js'
+import {STDOUT, writeAtomically, writeOutput} from '../output.js'
+import {runDoctor, savedFile} from '../pipeline.js'
 import {progressLine} from '../progress.js'
 import {FORMATS, render, type Format} from '../render/index.js'
 import {terminalColumns} from '../render/table.js'
@@ -26,7 +26,9 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor --network lan --verbose',
     '<%= config.bin %> doctor --json > report.json',
-    '<%= config.bin %> doctor --from snapshot.json',
+    '<%= config.bin %> doctor --save bundle.json',
+    '<%= config.bin %> doctor --from bundle.json',
+    '<%= config.bin %> doctor --format markdown --redact --save bundle.json --output ticket.md',
     '<%= config.bin %> doctor --format markdown --redact --output ticket.md',
     '<%= config.bin %> doctor --format prometheus --output /var/lib/node_exporter/textfile/macvlan.prom --fail-on fail',
     '<%= config.bin %> doctor --format nagios',
@@ -36,6 +38,7 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
     ...diagnosisFlags,
     ...outputFlags(FORMATS),
     verbose: Flags.boolean({char: 'v', description: 'Also list passing and not-applicable checks.'}),
+    save: saveFlag,
   }
 
   async run(): Promise<Report> {
@@ -44,8 +47,16 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
     const format: Format = this.jsonEnabled() ? 'json' : ((flags.format as Format | undefined) ?? 'table')
     const toFile = flags.output !== undefined && flags.output !== STDOUT
     const progress = progressLine('macvlan doctor', !this.jsonEnabled() && !toFile)
-    const report = await runDoctor({...options, redact: flags.redact, onPhase: progress.onPhase})
+    const save = saveTarget(flags.save, flags.output)
+    const diagnosis = await runDoctor({...options, redact: flags.redact, onPhase: progress.onPhase})
     progress.clear()
+    if (save !== undefined) {
+      const saved = savedFile(diagnosis)
+      // Like a snapshot, a bundle names hosts and containers: readable by its owner only.
+      await writeAtomically(save, `${JSON.stringify(saved, null, 2)}\n`, {mode: 0o600})
+      this.logToStderr(`${'probes' in saved ? 'bundle' : 'snapshot (no probes ran)'} written to ${save}`)
+    }
+    const {report} = diagnosis
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
     process.exitCode = exitCodeFor(report.status, failOn)
     if (this.jsonEnabled() && !toFile) return report

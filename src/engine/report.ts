@@ -13,8 +13,18 @@ export interface Report {
   generatedAt: string
   /** The command that produced this report. */
   command: string[]
-  /** `live` when collected now; `replay` when evaluated from a saved snapshot. */
-  source: {kind: 'live' | 'replay'; collectedAt: string; snapshotTool: string; origin?: string}
+  /** `live` when collected now; `replay` when evaluated from a saved snapshot or bundle. */
+  source: {
+    kind: 'live' | 'replay'
+    collectedAt: string
+    snapshotTool: string
+    origin?: string
+    /**
+     * Set when `probes` were not sent by this run but replayed from a bundle (`doctor --save`): when it was saved, on
+     * which host, and when the probes were sent. The verdicts they prove are as of then.
+     */
+    replayedProbes?: {savedAt: string; host?: string; sentAt: string}
+  }
   host: {
     hostname?: string
     kernel?: string
@@ -34,7 +44,7 @@ export interface Report {
   topology: TopologyNetwork[]
   /** Check ids left out on request (--ignore, config file). */
   ignored: string[]
-  /** Every packet the probes sent and what came back; absent with --no-probe or on replay. */
+  /** Every packet the probes sent and what came back; absent with --no-probe or on the replay of a plain snapshot. */
   probes?: ProbeResults
   /** True when addresses, MACs and names were replaced with tokens. */
   redacted: boolean
@@ -45,6 +55,8 @@ export interface ReportContext {
   command: string[]
   generatedAt: string
   replay: boolean
+  /** Set when the probes come from a bundle: when it was saved. */
+  replayedProbes?: {savedAt: string}
   ignored?: string[]
 }
 
@@ -74,6 +86,7 @@ export function buildReport(snapshot: Snapshot, allChecks: CheckResult[], contex
     snapshotTool: `${snapshot.tool.name} ${snapshot.tool.version}`,
   }
   if (snapshot.origin) source.origin = snapshot.origin
+  if (context.replayedProbes && probes) source.replayedProbes = {savedAt: context.replayedProbes.savedAt, ...(host ? {host: host.hostname} : {}), sentAt: probes.startedAt}
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: context.tool,

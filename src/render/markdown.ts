@@ -8,7 +8,7 @@ import type {CheckResult} from '../engine/types.js'
 import {describe} from '../probe/describe.js'
 import {causalView, consequenceList, problemsText, type CausalView, type RootCause} from './causes.js'
 import type {RenderOptions} from './options.js'
-import {whyNoProbes} from './table.js'
+import {replayedProbesText, whyNoProbes} from './table.js'
 
 const ICON: Record<CheckResult['outcome'], string> = {fail: '❌', warn: '⚠️', error: '💥', skip: '⏭️', pass: '✅'}
 
@@ -163,6 +163,7 @@ function header(report: Report, view: CausalView): string[] {
 function probeSummary(report: Report): {lines: string[]; unanswered: string[]} {
   const probes = report.probes
   if (!probes) return {lines: [`None (${whyNoProbes(report)}).`, ''], unanswered: []}
+  const replayed = replayedProbesText(report)
   const byPurpose = new Map<string, {sent: number; answered: number; silent: number; errors: number}>()
   for (const record of probes.records) {
     const entry = byPurpose.get(record.purpose) ?? {sent: 0, answered: 0, silent: 0, errors: 0}
@@ -173,6 +174,7 @@ function probeSummary(report: Report): {lines: string[]; unanswered: string[]} {
     byPurpose.set(record.purpose, entry)
   }
   const lines = [
+    ...(replayed ? [`**${inline(`R${replayed.slice(1)}`)}.**`, ''] : []),
     `${probes.records.length} sent (host ICMP by ${probes.icmpEngine}), each waiting ${probes.timeoutMs} ms.`,
     '',
     '| purpose | sent | answered | no answer | probe error |',

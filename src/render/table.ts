@@ -127,16 +127,24 @@ export function whyNoProbes(report: Report): string {
   return 'not run'
 }
 
+/** Probes this run did not send, in words: "replayed from a bundle saved at … on …, sent at …, not by this run". */
+export function replayedProbesText(report: Report): string | undefined {
+  const replayed = report.source.replayedProbes
+  return replayed && `replayed from a bundle saved at ${replayed.savedAt} on ${replayed.host ?? 'a host it does not name'}: sent at ${replayed.sentAt}, not by this run`
+}
+
 /** What was sent, from where, and what did not answer: a ticket reader must see that verdicts rest on real packets. */
 function probeLines(report: Report, verbose: boolean): string[] {
   const probes = report.probes
   if (!probes) return [`probes: none (${whyNoProbes(report)})`]
+  const replayed = replayedProbesText(report)
   // A DHCP discovery that no server answered is news, not a failed packet; a probe that errored said nothing either way.
   const unanswered = probes.records.filter((record) => record.outcome === 'error' || (record.outcome === 'no-reply' && record.purpose !== 'dhcp-discover'))
   const errored = unanswered.filter((record) => record.outcome === 'error')
   const scratch = probes.records.find((record) => record.from.namespace === 'probe')
   const origins = [...new Set(probes.records.map((record) => record.from.namespace).filter((namespace) => namespace !== 'probe'))]
   const lines = [
+    ...(replayed ? [`probes ${replayed}`] : []),
     `probes: ${probes.records.length} sent in ${(probes.durationMs / 1000).toFixed(1)} s from ${origins.join(', ') || 'nowhere'}${scratch ? ` and throw-away MAC ${scratch.from.mac} on ${scratch.parent}` : ''}; ${unanswered.length - errored.length} without reply${errored.length > 0 ? `, ${errored.length} failed to run` : ''}`,
   ]
   for (const record of verbose ? probes.records : unanswered) lines.push(`  ${describe(record)}`)
@@ -254,7 +262,7 @@ function plainList(report: Report, options: RenderOptions): string {
   const rootsOf = new Map<CheckResult, string[]>()
   for (const root of view.roots) for (const consequence of root.consequences) rootsOf.set(consequence, [...(rootsOf.get(consequence) ?? []), refText(root.check)])
   const visible = report.checks.filter((check) => shown(check, options.verbose)).sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
-  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`), ...(report.probes?.removedStale ? [`# removed, left by a killed run: ${report.probes.removedStale.join(', ')}`] : [])]
+  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`), ...(report.probes?.removedStale ? [`# removed, left by a killed run: ${report.probes.removedStale.join(', ')}`] : []), ...(replayedProbesText(report) ? [`# probes ${replayedProbesText(report)}`] : [])]
   const rows = visible.map((check) => {
     const {network, container, interface: iface} = check.subject
     const causes = rootsOf.get(check)

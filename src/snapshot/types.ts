@@ -4,7 +4,8 @@
  * and a rule that needs a failed slice is skipped with that slice's reason.
  */
 
-export const SNAPSHOT_SCHEMA_VERSION = 1
+/** 2: a file may be a bundle, the snapshot with the probe results saved by `doctor --save` (see bundle.ts). Version 1 files still load. */
+export const SNAPSHOT_SCHEMA_VERSION = 2
 
 export interface CollectError {
   /** Stable machine-readable code, e.g. `docker-unreachable`, `missing-tool`, `timeout`. */

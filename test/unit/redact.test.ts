@@ -54,7 +54,7 @@ function hostileHost(): Snapshot {
 
 describe('--redact on a host whose names are words of the report', () => {
   it('keeps the verdict, the exit code and a report that renders and validates', async () => {
-    const report = await runDoctor(doctorOptions(saved(hostileHost())))
+    const {report} = await runDoctor(doctorOptions(saved(hostileHost())))
     expect(report.status).toBe('fail')
     expect(exitCodeFor(report.status, 'warn')).toBe(2)
     expect(report.redacted).toBe(true)

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {UserError} from '../../src/errors.js'
-import {loadSnapshot} from '../../src/snapshot/load.js'
+import {loadSaved} from '../../src/snapshot/load.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'mvd-load-'))
@@ -14,10 +14,10 @@ function file(name: string, content: string): string {
   return path
 }
 
-describe('loadSnapshot', () => {
+describe('loadSaved', () => {
   it('loads a snapshot captured in the lab', async () => {
     const path = file('ok.json', JSON.stringify(fixture('healthy')))
-    expect((await loadSnapshot(path)).schemaVersion).toBe(1)
+    expect((await loadSaved(path)).snapshot).toEqual(fixture('healthy'))
   })
 
   it.each([
@@ -28,7 +28,7 @@ describe('loadSnapshot', () => {
     ['broken.json', JSON.stringify({...fixture('healthy'), links: {data: [{name: 'eth0'}]}}), /malformed: \/links/],
   ])('rejects %s with a UserError that says what to do', async (name, content, message) => {
     const path = content === undefined ? join(dir, name) : file(name, content)
-    const error = await loadSnapshot(path).catch((caught: unknown) => caught)
+    const error = await loadSaved(path).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(UserError)
     expect((error as UserError).message).toMatch(message)
     expect((error as UserError).hint).toMatch(/macvlan collect|Upgrade/)

@@ -1,0 +1,170 @@
+/**
+ * `doctor --save FILE` bundles (the snapshot plus what the probes sent, from where, and what came back) and
+ * `doctor --from FILE` replaying them: the probed verdicts come back as the run that saved them reached them, with the
+ * same evidence, and the report says they were replayed. Run with the built binary (`npm run build` first).
+ */
+import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {execa} from 'execa'
+import {describe, expect, it} from 'vitest'
+
+import {evaluateRules} from '../../src/engine/evaluate.js'
+import {DEFAULT_SETTINGS, type CheckResult} from '../../src/engine/types.js'
+import type {ProbeRecord} from '../../src/probe/types.js'
+import {RULES} from '../../src/rules/index.js'
+import {sliceData} from '../../src/snapshot/types.js'
+import {bundleFixture, fixturePath, OLD_SNAPSHOT} from '../helpers/fixtures.js'
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'mvd-bundle-'))
+
+function macvlan(args: string[]) {
+  return execa(process.execPath, [BIN, ...args], {reject: false, env: {NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock'}, extendEnv: true})
+}
+
+function written(name: string, content: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, content)
+  return path
+}
+
+/** Verdicts and the evidence behind them, as a ticket reader sees them. */
+const proofs = (checks: CheckResult[]) => checks.map(({id, outcome, subject, message, evidence}) => ({id, outcome, subject, message, evidence}))
+
+/** Each probe kind, from the lab fixture whose verdict it decides. */
+const KINDS = [
+  {kind: 'icmp', fixture: 'host-isolation', check: 'host-isolation', outcome: 'warn'},
+  {kind: 'arp', fixture: 'mac-filtered', check: 'mac-filtered', outcome: 'fail'},
+  {kind: 'dhcp', fixture: 'dhcp-overlap', check: 'dhcp-overlap', outcome: 'fail'},
+] as const
+
+describe('doctor --from a bundle replays the probes of the run that saved it', () => {
+  it.each(KINDS)('$kind: $fixture gives the verdicts and evidence of the live run, marked as replayed', async ({kind, fixture, check, outcome}) => {
+    const bundle = bundleFixture(fixture)
+    expect(bundle.probes.records.some((record) => record.kind === kind && record.outcome === 'reply')).toBe(true)
+    // What the live run judged: the rules over its snapshot and its probe records.
+    const live = evaluateRules(RULES, bundle, DEFAULT_SETTINGS, bundle.probes)
+    expect(live.find((result) => result.id === check)?.outcome).toBe(outcome)
+
+    const result = await macvlan(['doctor', '--json', '--from', fixturePath(fixture)])
+    const report = JSON.parse(result.stdout)
+    expect(proofs(report.checks)).toEqual(proofs(live))
+    expect(report.probes).toEqual(bundle.probes)
+    expect(report.source).toMatchObject({kind: 'replay', replayedProbes: {savedAt: bundle.savedAt, host: sliceData(bundle.host)?.hostname, sentAt: bundle.probes.startedAt}})
+  })
+
+  it("proves dhcp-overlap from the lab's offer of the very address asked for, inside Docker's range", () => {
+    const bundle = bundleFixture('dhcp-overlap')
+    const offers = bundle.probes.records.flatMap((record) => record.offers ?? [])
+    const exact = offers.filter((offer) => offer.requested !== undefined && offer.requested === offer.offered)
+    expect(exact.length).toBeGreaterThan(0)
+    const result = evaluateRules(RULES, bundle, DEFAULT_SETTINGS, bundle.probes).find((check) => check.id === 'dhcp-overlap')
+    expect(result?.outcome).toBe('fail')
+    expect(result?.message).toMatch(/^Proven: the DHCP server 192\.168\.77\.1 offered 192\.168\.77\.2[0-2]\d.*, inside Docker's range 192\.168\.77\.192\/27/)
+    // Without the probes nothing proves it: the same snapshot alone leaves the question open.
+    expect(evaluateRules(RULES, bundle, DEFAULT_SETTINGS).find((check) => check.id === 'dhcp-overlap')?.outcome).toBe('skip')
+  })
+
+  it('says so in the table and in Markdown, never as probes of this run', async () => {
+    const bundle = bundleFixture('healthy')
+    const table = await macvlan(['doctor', '--from', fixturePath('healthy')])
+    expect(table.stdout).toContain(`# probes replayed from a bundle saved at ${bundle.savedAt} on ${sliceData(bundle.host)?.hostname}`)
+    const markdown = await macvlan(['doctor', '--format', 'markdown', '--from', fixturePath('healthy')])
+    expect(markdown.stdout).toContain(`Replayed from a bundle saved at ${bundle.savedAt} on ${sliceData(bundle.host)?.hostname}`)
+  })
+
+  it('leaves the saved probes out with --no-probe, and says why', async () => {
+    const report = JSON.parse((await macvlan(['doctor', '--json', '--no-probe', '--from', fixturePath('healthy')])).stdout)
+    expect(report.probes).toBeUndefined()
+    expect(report.source.replayedProbes).toBeUndefined()
+  })
+})
+
+describe('doctor --save', () => {
+  it('re-saves a replayed bundle as it was', async () => {
+    const out = join(dir, 'again.json')
+    const result = await macvlan(['doctor', '--from', fixturePath('mac-filtered'), '--save', out])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toBe(`bundle written to ${out}`)
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(bundleFixture('mac-filtered'))
+  })
+
+  it('writes a plain snapshot when no probe ran, which replays as one', async () => {
+    const out = join(dir, 'no-probe.json')
+    await macvlan(['doctor', '--no-probe', '--from', fixturePath('healthy'), '--save', out])
+    const saved = JSON.parse(readFileSync(out, 'utf8'))
+    expect(saved.probes).toBeUndefined()
+    expect(saved.savedAt).toBeUndefined()
+  })
+
+  it('with --redact, maps the probes with the snapshot: every address a probe names is the redacted one the snapshot holds', async () => {
+    const original = bundleFixture('host-isolation')
+    const out = join(dir, 'redacted.json')
+    const result = await macvlan(['doctor', '--redact', '--from', fixturePath('host-isolation'), '--save', out])
+    expect(result.exitCode).not.toBe(3)
+    const redacted = JSON.parse(readFileSync(out, 'utf8')) as typeof original
+    expect(redacted.redacted).toBe(true)
+    const ipOf = (snapshot: typeof original, container: string) =>
+      sliceData(snapshot.containers)?.find((candidate) => candidate.name === container)?.networks[0]?.ipv4
+    const toContainer = (records: ProbeRecord[]) => records.filter((record) => record.purpose === 'host-to-container')
+    const before = toContainer(original.probes.records)
+    const after = toContainer(redacted.probes.records)
+    expect(after).toHaveLength(before.length)
+    for (const [index, record] of after.entries()) {
+      expect(record.container).toMatch(/^container-\d+$/)
+      expect(record.target).toBe(ipOf(redacted, record.container as string))
+      expect(before[index]?.container).not.toMatch(/^container-\d+$/)
+    }
+    const plain = JSON.parse((await macvlan(['doctor', '--json', '--from', fixturePath('host-isolation')])).stdout)
+    const replayed = JSON.parse((await macvlan(['doctor', '--json', '--from', out])).stdout)
+    const outcomes = (report: {checks: CheckResult[]}) => report.checks.map((check) => `${check.id} ${check.outcome}`).sort()
+    expect(outcomes(replayed)).toEqual(outcomes(plain))
+    expect(replayed.source.replayedProbes.host).toBe('host-1')
+  })
+
+  it.each([
+    ['-', /--save needs a file/],
+    ['report.json', /--save and --output name the same file/],
+  ])('refuses --save %s in one line, exit 3', async (save, message) => {
+    const result = await macvlan(['doctor', '--from', fixturePath('healthy'), '--output', join(dir, 'report.json'), '--save', save === '-' ? '-' : join(dir, save)])
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('doctor --from refuses a bad bundle in one line, exit 3', () => {
+  const text = readFileSync(fixturePath('dhcp-overlap'), 'utf8')
+  const bundle = JSON.parse(text)
+  it.each([
+    ['truncated', text.slice(0, Math.floor(text.length / 2)), /is not valid JSON/],
+    ['garbled', JSON.stringify({...bundle, probes: {...bundle.probes, records: [{...bundle.probes.records[0], outcome: 'maybe'}]}}), /malformed: \/probes\/records\/0\/outcome/],
+    ['without its time', JSON.stringify({...bundle, savedAt: 'yesterday'}), /malformed: \/savedAt is not an ISO 8601 time/],
+    ['from version 1', JSON.stringify({...bundle, schemaVersion: 1}), /bundle .* has schemaVersion 1, which holds no probes/],
+    ['from the future', JSON.stringify({...bundle, schemaVersion: 99}), /schemaVersion 99, newer than this macvlan-doctor understands/],
+  ])('%s', async (name, content, message) => {
+    const path = written(`${name.replaceAll(' ', '-')}.json`, content)
+    const result = await macvlan(['doctor', '--from', path])
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr).toContain(path)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expect(result.stdout).toBe('')
+  })
+})
+
+describe('old snapshots', () => {
+  it('a snapshot of schema version 1 still replays, with no probes', async () => {
+    const path = join(dir, 'old.json')
+    copyFileSync(OLD_SNAPSHOT, path)
+    expect(JSON.parse(readFileSync(path, 'utf8')).schemaVersion).toBe(1)
+    const result = await macvlan(['doctor', '--json', '--from', path])
+    expect(result.exitCode).toBe(0)
+    const report = JSON.parse(result.stdout)
+    expect(report.source).toEqual(expect.objectContaining({kind: 'replay'}))
+    expect(report.source.replayedProbes).toBeUndefined()
+    expect(report.probes).toBeUndefined()
+  })
+})

@@ -515,13 +515,18 @@ export class Redaction {
       network: this.networkName,
       container: this.containerName,
       replies: (replies) => replies.map((reply) => redactFields(reply, {mac: this.mac})),
-      offers: (offers) => offers.map((offer) => redactFields(offer, {server: this.address, offered: this.address, router: this.address})),
+      // The address asked for and the address offered must map alike: an offer of the very address asked for is the proof.
+      offers: (offers) => offers.map((offer) => redactFields(offer, {server: this.address, offered: this.address, requested: this.address, router: this.address})),
+      questions: (questions) =>
+        questions.map((question) =>
+          redactFields(question, {address: this.address, why: this.text, network: this.networkName, range: this.address, after: this.address, container: this.containerName, beside: this.address}),
+        ),
       detail: this.text,
       command: this.text,
     })
 
   probes(probes: ProbeResults): ProbeResults {
-    return {...probes, records: probes.records.map(this.record), skipped: probes.skipped.map((skip) => redactFields(skip, {probe: this.text, reason: this.text, hint: this.text}))}
+    return {...probes, records: probes.records.map(this.record), skipped: probes.skipped.map((skip) => redactFields(skip, {probe: this.text, reason: this.text, hint: this.text, parent: this.ifname, container: this.containerName}))}
   }
 
   /** DHCP pools: a `first-last` range becomes the pseudonyms of the CIDR blocks it is made of (the same set of addresses). */

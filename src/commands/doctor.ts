@@ -54,7 +54,8 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
       const saved = savedFile(diagnosis)
       // Like a snapshot, a bundle names hosts and containers: readable by its owner only.
       await writeAtomically(save, `${JSON.stringify(saved, null, 2)}\n`, {mode: 0o600})
-      this.logToStderr(`${'probes' in saved ? 'bundle' : 'snapshot (no probes ran)'} written to ${save}`)
+      // On stderr in every mode (oclif's logToStderr is silent under --json): stdout is the report's.
+      process.stderr.write(`${'probes' in saved ? 'bundle' : 'snapshot (no probes ran)'} written to ${save}\n`)
     }
     const {report} = diagnosis
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).

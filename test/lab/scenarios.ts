@@ -199,6 +199,16 @@ export const SCENARIOS = {
       await twoContainers(lab)
     },
   },
+  'dhcp-pool-reaches-range': {
+    description:
+      "the router's DHCP pool (.100-.200, dnsmasq handing out its lowest free address first) reaches into the bottom of Docker's ip-range (.192/27): only the lowest free address of the range, asked for, is offered back inside it",
+    async build(lab) {
+      await lab.stopDhcp()
+      await lab.startDhcpServer('dnsmasq-sequential', ['192.168.77.100', '192.168.77.200'])
+      await createNetwork(lab, reservedNetwork)
+      await twoContainers(lab)
+    },
+  },
   'second-dhcp-server': {
     description: 'the healthy host, plus a second (rogue) DHCP server on the LAN at .250 serving .160-.170',
     async build(lab) {

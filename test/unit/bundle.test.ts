@@ -3,7 +3,7 @@
  * `doctor --from FILE` replaying them: the probed verdicts come back as the run that saved them reached them, with the
  * same evidence, and the report says they were replayed. Run with the built binary (`npm run build` first).
  */
-import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -11,11 +11,13 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {evaluateRules} from '../../src/engine/evaluate.js'
+import {buildReport} from '../../src/engine/report.js'
+import {redactDiagnosis} from '../../src/pipeline.js'
 import {DEFAULT_SETTINGS, type CheckResult} from '../../src/engine/types.js'
 import type {ProbeRecord} from '../../src/probe/types.js'
 import {RULES} from '../../src/rules/index.js'
 import {sliceData} from '../../src/snapshot/types.js'
-import {bundleFixture, fixturePath, OLD_SNAPSHOT} from '../helpers/fixtures.js'
+import {bundleFixture, fixture, fixturePath, OLD_SNAPSHOT} from '../helpers/fixtures.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'mvd-bundle-'))
@@ -28,6 +30,20 @@ function written(name: string, content: string): string {
   const path = join(dir, name)
   writeFileSync(path, content)
   return path
+}
+
+const CONTEXT = {tool: {name: 'macvlan-doctor', version: 'test'}, command: ['macvlan', 'doctor', '--from', 'bundle.json'], generatedAt: '2026-01-01T00:00:00.000Z', replay: true}
+
+/** An address, a CIDR or a MAC: what locates the host. */
+const LOCATOR = /^(\d+\.\d+\.\d+\.\d+(\/\d+)?|[\da-f]{2}(:[\da-f]{2}){5})$/
+
+/** Each string of `before` with the string at the same place in `after` (the same structure, redacted). */
+function pairs(before: unknown, after: unknown, into = new Map<string, string>()): Map<string, string> {
+  if (typeof before === 'string' && typeof after === 'string') into.set(before, after)
+  else if (before && after && typeof before === 'object') {
+    for (const [key, value] of Object.entries(before)) pairs(value, (after as Record<string, unknown>)[key], into)
+  }
+  return into
 }
 
 /** Verdicts and the evidence behind them, as a ticket reader sees them. */
@@ -55,17 +71,19 @@ describe('doctor --from a bundle replays the probes of the run that saved it', (
     expect(report.source).toMatchObject({kind: 'replay', replayedProbes: {savedAt: bundle.savedAt, host: sliceData(bundle.host)?.hostname, sentAt: bundle.probes.startedAt}})
   })
 
-  it("proves dhcp-overlap from the lab's offer of the very address asked for, inside Docker's range", () => {
-    const bundle = bundleFixture('dhcp-overlap')
-    const offers = bundle.probes.records.flatMap((record) => record.offers ?? [])
-    const exact = offers.filter((offer) => offer.requested !== undefined && offer.requested === offer.offered)
-    expect(exact.length).toBeGreaterThan(0)
-    const result = evaluateRules(RULES, bundle, DEFAULT_SETTINGS, bundle.probes).find((check) => check.id === 'dhcp-overlap')
-    expect(result?.outcome).toBe('fail')
-    expect(result?.message).toMatch(/^Proven: the DHCP server 192\.168\.77\.1 offered 192\.168\.77\.2[0-2]\d.*, inside Docker's range 192\.168\.77\.192\/27/)
-    // Without the probes nothing proves it: the same snapshot alone leaves the question open.
-    expect(evaluateRules(RULES, bundle, DEFAULT_SETTINGS).find((check) => check.id === 'dhcp-overlap')?.outcome).toBe('skip')
-  })
+  it.each(['dhcp-pool-reaches-range', 'dhcp-pool-reaches-range.docker-26.1'])(
+    "%s: proves dhcp-overlap from the lab's offer of the very address asked for, inside Docker's range",
+    (name) => {
+      const bundle = bundleFixture(name)
+      const offers = bundle.probes.records.flatMap((record) => record.offers ?? [])
+      expect(offers).toContainEqual(expect.objectContaining({requested: '192.168.77.194', offered: '192.168.77.194'}))
+      const result = evaluateRules(RULES, bundle, DEFAULT_SETTINGS, bundle.probes).find((check) => check.id === 'dhcp-overlap')
+      expect(result?.outcome).toBe('fail')
+      expect(result?.message).toMatch(/^Proven: the DHCP server 192\.168\.77\.1 offered 192\.168\.77\.194 when asked for it, inside Docker's range 192\.168\.77\.192\/27/)
+      // Without the probes nothing proves it: the same snapshot alone leaves the question open.
+      expect(evaluateRules(RULES, bundle, DEFAULT_SETTINGS).find((check) => check.id === 'dhcp-overlap')?.outcome).toBe('skip')
+    },
+  )
 
   it('says so in the table and in Markdown, never as probes of this run', async () => {
     const bundle = bundleFixture('healthy')
@@ -132,6 +150,33 @@ describe('doctor --save', () => {
     expect(result.exitCode).toBe(3)
     expect(result.stderr).toMatch(message)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('a redacted bundle', () => {
+  const bundles = readdirSync(fileURLToPath(new URL('../../fixtures/snapshots/', import.meta.url))).map((file) => file.replace(/\.json$/, ''))
+
+  it.each(bundles)('%s: its probes name the redacted addresses and MACs of its snapshot, and it replays to the same verdicts', (name) => {
+    const bundle = bundleFixture(name)
+    const [snapshot, original] = [fixture(name), bundle.probes]
+    const report = buildReport(snapshot, evaluateRules(RULES, snapshot, DEFAULT_SETTINGS, original), {...CONTEXT, replayedProbes: {savedAt: bundle.savedAt}}, original)
+    // redactDiagnosis judges the redacted data again, and throws when a verdict changed.
+    const redacted = redactDiagnosis({snapshot, probes: original, report}, {settings: DEFAULT_SETTINGS, ignore: [], command: CONTEXT.command})
+    // Every address, network and MAC the probes share with the snapshot maps to what the snapshot's copy maps it to,
+    // and one value of the probes maps to one pseudonym: the rules match probes to the snapshot by these values.
+    const snapshotMap = pairs(snapshot, redacted.snapshot)
+    const probeMap = new Map<string, string>()
+    for (const [before, after] of pairs(original, redacted.probes).entries()) {
+      if (!LOCATOR.test(before)) continue
+      if (snapshotMap.has(before)) expect(after, before).toBe(snapshotMap.get(before))
+      probeMap.set(before, after)
+    }
+    if (original.records.length > 0) expect(probeMap.size).toBeGreaterThan(0)
+    const questions = redacted.probes?.records.flatMap((record) => record.questions ?? []) ?? []
+    for (const offer of redacted.probes?.records.flatMap((record) => record.offers ?? []) ?? []) {
+      if (offer.requested) expect(questions.map((question) => question.address)).toContain(offer.requested)
+    }
+    expect(redacted.report.source.replayedProbes).toEqual({savedAt: bundle.savedAt, host: 'host-1', sentAt: original.startedAt})
   })
 })
 

@@ -7,6 +7,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {redactSnapshot} from '../../src/pipeline.js'
+import {fixture} from '../helpers/fixtures.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const FIXTURES = fileURLToPath(new URL('../../fixtures/snapshots/', import.meta.url))
@@ -37,9 +38,12 @@ describe('macvlan doctor --from (offline replay)', () => {
   })
 
   it.each(['host-isolation', 'parent-missing', 'dhcp-overlap'])('replays a redacted snapshot of %s to the status and exit code of the original', async (name) => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mvd-cli-')), 'redacted.json')
-    writeFileSync(path, JSON.stringify(redactSnapshot(JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')))))
-    const plain = await macvlan(['doctor', '--json', '--from', join(FIXTURES, `${name}.json`)])
+    const dir = mkdtempSync(join(tmpdir(), 'mvd-cli-'))
+    const [original, path] = [join(dir, 'snapshot.json'), join(dir, 'redacted.json')]
+    // The snapshot alone, as `collect -o` writes it: the fixture's bundle without its probes.
+    writeFileSync(original, JSON.stringify(fixture(name)))
+    writeFileSync(path, JSON.stringify(redactSnapshot(fixture(name))))
+    const plain = await macvlan(['doctor', '--json', '--from', original])
     const redacted = await macvlan(['doctor', '--json', '--from', path])
     expect(redacted.stderr).toBe('')
     expect(redacted.exitCode).toBe(plain.exitCode)
@@ -70,7 +74,7 @@ describe('bad input and a broken environment', () => {
     const table = await macvlan(['doctor', '--from', join(FIXTURES, '../../package.json')])
     expect(table.exitCode).toBe(3)
     expect(table.stderr.trim().split('\n')).toHaveLength(1)
-    expect(table.stderr).toMatch(/^macvlan: .*is not a macvlan-doctor snapshot \(no schemaVersion\) — Pass a file written by `macvlan collect -o FILE`\./)
+    expect(table.stderr).toMatch(/^macvlan: .*is not a macvlan-doctor snapshot \(no schemaVersion\) — Pass a file written by `macvlan doctor --save FILE` or `macvlan collect -o FILE`\./)
     const json = await macvlan(['doctor', '--json', '--from', '/nonexistent.json'])
     expect(json.exitCode).toBe(3)
     expect(JSON.parse(json.stdout)).toMatchObject({status: 'unknown', error: {code: 'snapshot-unreadable'}})
@@ -118,7 +122,7 @@ describe('macvlan collect, explain, rules', () => {
     const collected = await macvlan(['collect', '-o', out])
     expect(collected.exitCode).toBe(0)
     const snapshot = JSON.parse(readFileSync(out, 'utf8'))
-    expect(snapshot).toMatchObject({schemaVersion: 1, command: ['macvlan', 'collect', '-o', out], links: {data: expect.any(Array)}})
+    expect(snapshot).toMatchObject({schemaVersion: 2, command: ['macvlan', 'collect', '-o', out], links: {data: expect.any(Array)}})
     const replayed = await macvlan(['doctor', '--json', '--from', out])
     expect(JSON.parse(replayed.stdout).source.kind).toBe('replay')
   })

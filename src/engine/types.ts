@@ -34,8 +34,17 @@ export interface Fix {
   actions?: FixAction[]
   /** The shim the host has once this fix is done, so `macvlan fix` can make it survive a reboot. */
   shim?: ShimSpec
-  /** An address the actions take that Docker has not reserved: `macvlan fix` proves it free by ARP before using it. */
-  freeAddress?: {address: string; parent: string}
+  /** The address the actions take: `macvlan fix` proves it free by ARP before using it. */
+  freeAddress?: FreeAddress
+}
+
+export interface FreeAddress {
+  address: string
+  parent: string
+  /** Reserved with --aux-address: Docker never hands it out, though another device on the LAN still may hold it. */
+  reserved?: boolean
+  /** The declared DHCP pools (--dhcp-range) it was kept out of. */
+  declaredPools?: string[]
 }
 
 /** What a rule says about one subject. */

@@ -4,21 +4,24 @@
  */
 import type {Report} from '../engine/report.js'
 import type {Status} from '../engine/status.js'
-import type {CheckResult, Fix, FixAction, Subject} from '../engine/types.js'
+import type {CheckResult, Fix, FixAction, FreeAddress, Subject} from '../engine/types.js'
 import {shellLine} from '../exec/quote.js'
 import type {HostModel} from '../model/host-model.js'
 import {persistenceCommands, persistenceFor, type Persistence, type ShimSpec} from '../remedy/persistence.js'
 import type {ProbeRecord} from '../probe/types.js'
+import {poolMembership, serverAnswers, type ServerAnswers} from '../rules/support/dhcp-membership.js'
 
 export const FIX_PLAN_SCHEMA_VERSION = 1
 
-/** What ARP said about an address a fix would take without Docker having reserved it. */
+/** What ARP said about an address a fix would take, and for one Docker has not reserved, what the DHCP probe said. */
 export interface AddressProof {
   address: string
   parent: string
   verdict: 'free' | 'taken' | 'unproven'
   detail: string
   command?: string
+  /** Whether the LAN's DHCP pool holds it: asked of the servers with the requested-address probe, or a declared pool. */
+  pool?: {verdict: 'outside' | 'inside' | 'unproven'; detail: string}
 }
 
 export interface FixStep {
@@ -58,19 +61,37 @@ export function proofFromRecord(record: ProbeRecord, parent: string): AddressPro
   return {...base, verdict: 'unproven', detail: `the ARP probe failed (${record.detail ?? 'unknown error'})`}
 }
 
+/** An address outside Docker's range is the LAN's unless proven otherwise: what the DHCP servers said when asked for it. */
+function poolProof(report: Report, wanted: FreeAddress): NonNullable<AddressProof['pool']> {
+  const records = (report.probes?.records ?? []).filter((record) => record.purpose === 'dhcp-discover' && record.parent === wanted.parent && record.outcome !== 'error')
+  const servers = serverAnswers(records)
+  const offered = (server: ServerAnswers) => server.offers.filter((offer) => offer.requested === wanted.address).map((offer) => offer.offered).join(', ')
+  const membership = poolMembership(records, wanted.parent, wanted.address)
+  if (membership === 'in') return {verdict: 'inside', detail: `the DHCP server ${servers.filter((server) => server.of(wanted.address) === 'in').map((server) => server.server).join(', ')} offered it when asked for it`}
+  if (membership === 'out') return {verdict: 'outside', detail: `asked for it, ${servers.map((server) => `the DHCP server ${server.server} offered ${offered(server)}`).join('; ')}`}
+  const declared = wanted.declaredPools ?? []
+  if (declared.length > 0) return {verdict: 'outside', detail: `outside the declared DHCP pool ${declared.join(', ')}`}
+  const silent = servers.filter((server) => server.of(wanted.address) === 'unanswered').map((server) => server.server)
+  const why = records.length === 0 ? 'no DHCP probe was sent' : servers.length === 0 ? 'no DHCP server answered the probe' : `the DHCP server ${silent.join(', ')} did not answer when asked for it`
+  return {verdict: 'unproven', detail: `${why}; if a DHCP server serves this LAN, declare its pool with --dhcp-range FIRST-LAST`}
+}
+
 type Remediable = CheckResult & {outcome: 'warn' | 'fail'; fix: Fix}
 
 const isRemediable = (check: CheckResult): check is Remediable => (check.outcome === 'warn' || check.outcome === 'fail') && check.fix !== undefined
 
-/** Why an address cannot be taken now, or undefined when ARP proved it free. */
+/** Why an address cannot be taken now, or undefined when it was proven free (and, unless reserved, not the DHCP pool's). */
 function holdReason(check: Remediable, proofs: AddressProof[], report: Report): string | undefined {
   const wanted = check.fix.freeAddress
   if (!wanted) return undefined
   const proof = proofs.find((candidate) => candidate.address === wanted.address && candidate.parent === wanted.parent)
+  // An aux address is Docker's promise: only an answer to ARP (another device holds it) keeps the fix from taking it.
+  if (wanted.reserved) return proof?.verdict === 'taken' ? `${wanted.address} is reserved with --aux-address, but ${proof.detail}: another device holds it; reserve a free address with --aux-address and re-run` : undefined
   if (!proof && report.source.kind === 'replay') return `${wanted.address} is not reserved, and a saved snapshot cannot prove it free: run macvlan fix on the host`
   if (!proof) return `${wanted.address} is not reserved and was not proven free (probes were off): run without --no-probe, or reserve an address with --aux-address and re-run`
-  if (proof.verdict === 'free') return undefined
-  return `${wanted.address} is not reserved and ${proof.detail}: reserve a free address with --aux-address and re-run`
+  if (proof.verdict !== 'free') return `${wanted.address} is not reserved and ${proof.detail}: reserve a free address with --aux-address and re-run`
+  if (proof.pool?.verdict === 'inside') return `${wanted.address} is in the LAN's DHCP pool (${proof.pool.detail}), so the server may lease it to another device: declare the pool with --dhcp-range FIRST-LAST so the fix picks an address outside it, or reserve one with --aux-address, and re-run`
+  return undefined
 }
 
 /** One shim per name; a step that changes the shim knows its final shape better than one that only describes it. */
@@ -84,8 +105,13 @@ function shimsToPersist(checks: Remediable[], steps: FixStep[]): ShimSpec[] {
   return [...shims.values()]
 }
 
-export function buildFixPlan(report: Report, model: HostModel, proofs: AddressProof[]): FixPlan {
+export function buildFixPlan(report: Report, model: HostModel, arpProofs: AddressProof[]): FixPlan {
   const checks = report.checks.filter(isRemediable)
+  const wanted = checks.flatMap((check) => (check.fix.freeAddress && !check.fix.freeAddress.reserved ? [check.fix.freeAddress] : []))
+  const proofs = arpProofs.map((proof) => {
+    const unreserved = wanted.find((address) => address.address === proof.address && address.parent === proof.parent)
+    return unreserved ? {...proof, pool: poolProof(report, unreserved)} : proof
+  })
   const steps = checks.map((check): FixStep => {
     const {fix} = check
     const held = holdReason(check, proofs, report)

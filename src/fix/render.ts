@@ -7,7 +7,7 @@ import {fence} from '../render/markdown.js'
 import {printableData} from '../render/printable.js'
 import type {CommandResult, WrittenFile} from './apply.js'
 import type {CheckChange, Verification} from './verify.js'
-import type {FixPlan, FixStep, ShimPersistence} from './plan.js'
+import type {AddressProof, FixPlan, FixStep, ShimPersistence} from './plan.js'
 
 /** The names doctor uses: `table` is the plain text a person reads at a terminal. */
 export const FIX_FORMATS = ['table', 'markdown', 'json'] as const
@@ -147,7 +147,8 @@ function human(outcome: FixOutcome, style: Style): string {
   if (plan.steps.length === 0) lines.push('', 'Nothing to fix: no failing or warning check has a remedy.')
   plan.steps.forEach((step, index) => lines.push(...stepLines(step, index, style)))
   if (plan.addressProofs.length > 0) {
-    lines.push('', style.heading('Addresses proven by ARP'), '', ...plan.addressProofs.map((proof) => style.item(`${proof.address} on ${proof.parent}: ${proof.verdict} (${proof.detail})`)))
+    const poolText = (proof: AddressProof) => (proof.pool ? `; DHCP pool: ${proof.pool.verdict === 'inside' ? 'inside' : proof.pool.verdict === 'outside' ? 'outside' : 'not proven'} (${proof.pool.detail})` : '')
+    lines.push('', style.heading('Addresses the fix would take'), '', ...plan.addressProofs.map((proof) => style.item(`${proof.address} on ${proof.parent}: ${proof.verdict} by ARP (${proof.detail})${poolText(proof)}`)))
   }
   lines.push(...persistenceLines(plan.persistence, style, Boolean(apply?.persisted.some((file) => file.changed))))
   if (apply) lines.push(...applyLines(apply, style))

@@ -67,17 +67,22 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return cidrContains(a, right.getFirst().toString()) || cidrContains(b, left.getFirst().toString())
 }
 
-/** The highest address of `cidr` that is not in `taken` (skipping the broadcast address of a whole subnet). */
-export function highestFreeAddress(cidr: string, taken: ReadonlySet<string>, isWholeSubnet: boolean): string | undefined {
+/** The highest address of `cidr` that `usable` accepts (skipping the broadcast address of a whole subnet), of the top 256. */
+export function highestAddressWhere(cidr: string, usable: (address: string) => boolean, isWholeSubnet: boolean): string | undefined {
   const range = parseCidr(cidr)
   if (!range || isIPv6(cidr)) return undefined
   let candidate = range.getLast()
   if (isWholeSubnet) candidate = candidate.previousIPNumber()
   for (let tries = 0; tries < 256 && range.getFirst().isLessThan(candidate); tries++) {
-    if (!taken.has(candidate.toString())) return candidate.toString()
+    if (usable(candidate.toString())) return candidate.toString()
     candidate = candidate.previousIPNumber()
   }
   return undefined
+}
+
+/** The highest address of `cidr` that is not in `taken` (skipping the broadcast address of a whole subnet). */
+export function highestFreeAddress(cidr: string, taken: ReadonlySet<string>, isWholeSubnet: boolean): string | undefined {
+  return highestAddressWhere(cidr, (address) => !taken.has(address), isWholeSubnet)
 }
 
 export function addressCount(cidr: string): bigint {

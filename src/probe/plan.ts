@@ -4,7 +4,7 @@
  */
 import {ipv4Pools, ipv6Pools, namespacePathOf, type HostModel} from '../model/host-model.js'
 import {bareAddress, cidrContains, intervalOf, ipv4Text, ipv4Value, type Interval} from '../model/ip.js'
-import {shimPlan} from '../rules/host-isolation.js'
+import {shimPlan} from '../remedy/shim.js'
 import type {DockerContainer} from '../snapshot/types.js'
 import type {DhcpQuestion, ProbePurpose, ProbeSkip} from './types.js'
 

@@ -1,66 +1,11 @@
-import type {Finding, Fix, FixAction, Rule} from '../engine/types.js'
-import {sh, shellLine} from '../exec/quote.js'
-import {recreateNetworkCommands} from '../remedy/docker-commands.js'
+import type {Finding, Rule, RuleSettings} from '../engine/types.js'
+import {sh} from '../exec/quote.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
-import {shimNameFor} from '../remedy/persistence.js'
-import {bareAddress, cidrContains, highestFreeAddress} from '../model/ip.js'
+import {bareAddress} from '../model/ip.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
+import {shimFix} from '../remedy/shim.js'
 import {downReason, noParent, notApplicable} from './support/common.js'
 import {answeredByAnother, answersFor, describe, probeFacts, unaskedText} from './support/probe-evidence.js'
-
-export interface ShimPlan {
-  address: string
-  /** What to route through the shim: the ip-range, or each container's /32 when there is no range (never the whole LAN subnet). */
-  routes: string[]
-  /** False when the address is only free today: Docker must be told to keep it (--aux-address). */
-  reserved: boolean
-}
-
-/**
- * The address and route a shim for `l2` should use: the network's aux address when it has one, otherwise the highest
- * address of its range that nothing uses now (which then has to be reserved), and the ip-range (or subnet) to route.
- */
-export function shimPlan(model: HostModel, l2: L2Network): ShimPlan | undefined {
-  const config = l2.ipam.find((candidate) => !candidate.subnet.includes(':'))
-  if (!config) return undefined
-  const range = config.ipRange ?? config.subnet
-  const containerIps = model.endpointsOf(l2.network).flatMap(({endpoint}) => (endpoint.ipv4 ? [bareAddress(endpoint.ipv4)] : []))
-  const hostAddresses = new Set(model.data('addresses').map((address) => address.local))
-  // A container holding one of the host's own addresses is ip-conflict's to report; routing it away would cut the host off.
-  const routes = config.ipRange ? [config.ipRange] : containerIps.filter((ip) => !hostAddresses.has(ip)).map((ip) => `${ip}/32`)
-  const aux = Object.values(config.auxAddresses).find((address) => cidrContains(range, address)) ?? Object.values(config.auxAddresses)[0]
-  if (aux) return {address: aux, routes, reserved: true}
-  const taken = new Set([...(config.gateway ? [config.gateway] : []), ...containerIps, ...hostAddresses])
-  const free = highestFreeAddress(range, taken, !config.ipRange)
-  return free ? {address: free, routes, reserved: false} : undefined
-}
-
-/** The shim that gives the host a path to `l2`'s containers is named after the network. */
-export const shimName = (l2: L2Network) => shimNameFor(l2.network.name)
-
-/** The shim as runtime actions: deleting the link undoes all of them (its address and routes go with it). */
-function shimActions(plan: ShimPlan, shim: string, parent: string): FixAction[] {
-  const undo = ['ip', 'link', 'del', shim]
-  return [
-    {run: ['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'], undo},
-    {run: ['ip', 'addr', 'add', `${plan.address}/32`, 'dev', shim], undo},
-    {run: ['ip', 'link', 'set', shim, 'up'], undo},
-    ...plan.routes.map((route) => ({run: ['ip', 'route', 'add', route, 'dev', shim], undo})),
-  ]
-}
-
-export function shimFix(model: HostModel, l2: L2Network, parent: string): Fix {
-  const summary = `Create a bridge-mode macvlan shim on ${parent} with a reserved address and route the containers through it.`
-  const plan = shimPlan(model, l2)
-  const shim = shimName(l2)
-  if (!plan) return {summary, commands: [shellLine(['ip', 'link', 'add', shim, 'link', parent, 'type', 'macvlan', 'mode', 'bridge'])]}
-  const actions = shimActions(plan, shim, parent)
-  const commands = actions.map((action) => shellLine(action.run))
-  const done = {summary, commands, actions, shim: {name: shim, parent, mode: 'bridge', addresses: [`${plan.address}/32`], routes: plan.routes}}
-  if (plan.reserved) return done
-  const reserve = [`# ${plan.address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, model.containerNames(l2.network), {aux: {shim: plan.address}})]
-  return {...done, commands: [...commands, ...reserve], freeAddress: {address: plan.address, parent}}
-}
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
 function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: ProbeResults | undefined): Finding {
@@ -86,7 +31,7 @@ function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: P
   return {...finding, message: `${finding.message} ${proof}${notProbed}`, evidence, symptoms: [...(finding.symptoms ?? []), 'unreachable']}
 }
 
-function judge(model: HostModel, l2: L2Network): Finding | undefined {
+function judge(model: HostModel, l2: L2Network, settings: RuleSettings): Finding | undefined {
   const subject = {network: l2.network.name, interface: l2.parent}
   if (l2.driver !== 'macvlan') return undefined
   if (!l2.parent) return noParent(subject)
@@ -105,7 +50,7 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
     // No route is no path, whatever else is wrong: never "reached through another interface".
     const down = downReason(parent)
     const why = down ? `their parent ${l2.parent} is ${down}, and its routes went down with it` : 'no route in its main table covers their addresses'
-    const shim = shims.size === 0 ? {message: ' Add a macvlan shim on the host.', symptoms: ['no-shim'], fix: shimFix(model, l2, l2.parent)} : {message: '', symptoms: []}
+    const shim = shims.size === 0 ? {message: ' Add a macvlan shim on the host.', symptoms: ['no-shim'], fix: shimFix(model, l2, l2.parent, settings.dhcpRanges)} : {message: '', symptoms: []}
     return {outcome: 'warn', subject, message: `The host has no route to ${names(unrouted)} at all: ${why}.${shim.message}`, evidence: {facts, commands}, symptoms: shim.symptoms, ...(shim.fix ? {fix: shim.fix} : {})}
   }
   if (isolated.length === 0) {
@@ -128,7 +73,7 @@ function judge(model: HostModel, l2: L2Network): Finding | undefined {
     message: `${unreachable} Add a macvlan shim on the host.`,
     evidence: {facts, commands},
     symptoms: ['no-shim'],
-    fix: shimFix(model, l2, l2.parent),
+    fix: shimFix(model, l2, l2.parent, settings.dhcpRanges),
   }
 }
 
@@ -147,9 +92,9 @@ export const hostIsolation: Rule = {
       {id: 'macvlan-mode', on: 'network', explains: ['unreachable']},
     ],
   },
-  evaluate: ({model, probes}) =>
+  evaluate: ({model, probes, settings}) =>
     model.l2Networks().flatMap((l2) => {
-      const finding = judge(model, l2)
+      const finding = judge(model, l2, settings)
       return finding ? [withProbes(finding, model, l2, probes)] : []
     }),
 }

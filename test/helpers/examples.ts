@@ -29,13 +29,14 @@ export interface HostExample {
 }
 
 export interface DocExample {
-  kind: 'bad' | 'good'
+  /** `bad`: the rule finds its problem (its severity); `warn`: a lesser problem of a fail rule; `good`: it passes. */
+  kind: 'bad' | 'warn' | 'good'
   host: HostExample
 }
 
 export function docExamples(ruleId: string): DocExample[] {
   const text = readFileSync(new URL(`../../docs/rules/${ruleId}.md`, import.meta.url), 'utf8')
-  return [...text.matchAll(/```json (bad|good)\n([\s\S]*?)```/g)].map((match) => ({kind: match[1] as 'bad' | 'good', host: JSON.parse(match[2] ?? '{}') as HostExample}))
+  return [...text.matchAll(/```json (bad|warn|good)\n([\s\S]*?)```/g)].map((match) => ({kind: match[1] as DocExample['kind'], host: JSON.parse(match[2] ?? '{}') as HostExample}))
 }
 
 export function snapshotOf(host: HostExample): Snapshot {

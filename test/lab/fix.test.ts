@@ -119,3 +119,39 @@ describe.skipIf(labSkipped)('lab: macvlan fix on a parent set down', () => {
     expect(run.exitCode).toBe(0)
   })
 })
+
+describe.skipIf(labSkipped)('lab: macvlan fix on a network with a range and no aux address', () => {
+  const {lab} = useScenario('host-isolation-unreserved')
+
+  it('gives the shim an address outside Docker\'s range, proven free, and leaves no check failing or warning about it', async () => {
+    const run = await fix(lab(), ['--apply', '--yes'])
+    expect(run.outcome?.plan.addressProofs).toMatchObject([{address: '192.168.77.254', parent: 'eth1', verdict: 'free'}])
+    expect(run.outcome?.apply?.applied).toContain('ip addr add 192.168.77.254/32 dev lan-shim')
+    expect(run.outcome?.apply?.result).toBe('verified')
+    const after = await doctor(lab())
+    expect(outcomeOf(after, 'host-isolation', 'lan')).toEqual(['pass'])
+    expect(outcomeOf(after, 'shim-incomplete', 'lan')).toEqual(['pass'])
+    expect(after.report.checks.filter((check) => check.outcome === 'fail')).toEqual([])
+    expect(run.outcome?.apply?.remaining?.map((entry) => entry.id)).toEqual(['boot-order'])
+  })
+})
+
+describe.skipIf(labSkipped)('lab: a host with two shims', () => {
+  const {lab} = useScenario('two-shims')
+
+  it('reports the second shim as redundant (a warning with its reason) while the host reaches its containers', async () => {
+    const run = await doctor(lab())
+    expect(outcomeOf(run, 'host-isolation', 'lan')).toEqual(['pass'])
+    const second = run.report.checks.find((check) => check.id === 'shim-incomplete' && check.subject.interface === 'lan-shim2')
+    expect(second?.outcome).toBe('warn')
+    expect(second?.message).toContain('is redundant: the host already reaches')
+  })
+
+  it('fix --apply adds no route or address that exists, so nothing fails with "File exists"', async () => {
+    const run = await fix(lab(), ['--apply', '--yes'])
+    expect(run.outcome?.plan.steps.flatMap((step) => step.runtime)).toEqual([])
+    expect(run.outcome?.apply?.result).toBe('nothing')
+    expect(run.after).toEqual(run.before)
+    expect(run.exitCode).toBe(1)
+  })
+})

@@ -151,6 +151,20 @@ export const SCENARIOS = {
       await twoContainers(lab)
     },
   },
+  'host-isolation-unreserved': {
+    description: 'a macvlan network with an --ip-range but no --aux-address, two running containers and no shim: the most common broken host',
+    async build(lab) {
+      await createNetwork(lab, {ipRange: LAN.ipRange})
+      await twoContainers(lab)
+    },
+  },
+  'two-shims': {
+    description: 'the healthy host plus a second working shim (lan-shim2, outside the range, no route of its own): redundant, not broken',
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      await addShim(lab, {name: 'lan-shim2', address: '192.168.77.253', route: false})
+    },
+  },
   'shim-without-route': {
     description: 'a shim with its address but no route to the container range',
     build: (lab) => reservedWithShim(lab, {route: false, persist: true}),

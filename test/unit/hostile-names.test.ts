@@ -19,19 +19,22 @@ import {shellLine} from '../../src/exec/quote.js'
 import {HostModel} from '../../src/model/host-model.js'
 import {persistenceCommands, unitWord} from '../../src/remedy/persistence.js'
 import {RULES} from '../../src/rules/index.js'
-import {shimName} from '../../src/rules/host-isolation.js'
+import {shimName} from '../../src/remedy/shim.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
 import {snapshotOf, type HostExample} from '../helpers/examples.js'
 
 /** Each would create a file named pw… if a shell ever read it as code. */
 const HOSTILE = ['$(>pwned)', 'a;>pw2;b', '`>pw3`', 'x\n>pw4\n', '\u001B]0;title\u0007', `q'>pw5'"`, 'a b|tee pw6']
 
-/** A host whose network `name` isolates the host from its container; the parent `parent` is configured by `manager`. */
-function hostile(name: string, manager: 'ifupdown' | 'none', parent = 'eth0'): Snapshot {
+/**
+ * A host whose network `name` isolates the host from its container; the parent `parent` is configured by `manager`.
+ * With no `ipRange` (null) the shim's address is inside Docker's range, and the fix prints the recreation that reserves it.
+ */
+function hostile(name: string, manager: 'ifupdown' | 'none', parent = 'eth0', ipRange: string | null = '192.168.1.192/27'): Snapshot {
   const host: HostExample = {
     links: [{name: parent}],
     routes: [{dst: '192.168.1.0/24', dev: parent}],
-    networks: [{name, parent, ipRange: '192.168.1.192/27'}],
+    networks: [{name, parent, ...(ipRange ? {ipRange} : {})}],
     containers: [{name: 'web', network: name, ip: '192.168.1.192'}],
     netConfig: manager === 'ifupdown' ? {mentions: {[parent]: ['/etc/network/interfaces']}} : {},
   }
@@ -99,7 +102,7 @@ describe('names derived from a Docker network name', () => {
 
 describe('every command printed for a hostile network name, run by sh', () => {
   it.each(HOSTILE.map((name) => [JSON.stringify(name), name]))('%s stays one word and runs nothing of its own', async (_shown, name) => {
-    const lines = [...printedLines(hostile(name, 'ifupdown')), ...printedLines(hostile(name, 'none'))]
+    const lines = [...printedLines(hostile(name, 'ifupdown', 'eth0', null)), ...printedLines(hostile(name, 'none', 'eth0', null)), ...printedLines(hostile(name, 'none'))]
     expect(lines.some((line) => line.startsWith('docker network rm'))).toBe(true)
     for (const line of lines) expect((await execa('sh', ['-n', '-c', line], {reject: false})).exitCode, line).toBe(0)
     const {bin, log, work} = recordingPath()
@@ -143,7 +146,7 @@ describe('the ifupdown stanza for a hostile network name, brought up by ifup', (
     const shim = shimName({network: {name}} as Parameters<typeof shimName>[0])
     const result = await asRoot(script, [work, stanza, shim])
     expect(result.exitCode, result.all).toBe(0)
-    expect(result.stdout.split('\n').map((line) => line.trim())).toEqual([shim, '192.168.1.223/32', '192.168.1.192/27 scope link'])
+    expect(result.stdout.split('\n').map((line) => line.trim())).toEqual([shim, '192.168.1.254/32', '192.168.1.192/27 scope link'])
     expect(readdirSync(work)).toEqual([])
   })
 })

@@ -65,10 +65,11 @@ function probed(host: HostExample, pool: string, options: {inUse?: string[]; ans
 }
 
 describe('dhcp-overlap from the requested-address probe', () => {
-  it('asks for the free addresses on both sides of the range, then the free ends of the range beside any offered back', () => {
+  it('asks for the free addresses on both sides of the range, the shim address the fix would take outside it, then the free ends of the range beside any offered back', () => {
     expect(dhcpQuestions(new HostModel(snapshotOf(lan())), 'eth0').map((question) => [question.address, question.role, question.after])).toEqual([
       ['192.168.1.191', 'range-low', undefined],
       ['192.168.1.224', 'range-high', undefined],
+      ['192.168.1.254', 'shim', undefined],
       ['192.168.1.194', 'range-inside', '192.168.1.191'],
       ['192.168.1.223', 'range-inside', '192.168.1.224'],
     ])

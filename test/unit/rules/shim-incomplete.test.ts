@@ -37,11 +37,45 @@ describe('shim-incomplete', () => {
     ])
   })
 
-  it('fails a shim whose address Docker may hand out, and reserves it', () => {
+  it('warns, and does not say the host cannot reach the containers, about a working shim whose address Docker may hand out', () => {
     const built = withShim({address: '192.168.1.200/32'}, {ipRange: '192.168.1.192/27'}).withRoute({dst: '192.168.1.192/27', dev: 'lan-shim'}).build()
     const [result] = judge(built)
-    expect(result?.message).toContain('uses 192.168.1.200, which Docker may give to a container')
+    expect(result?.outcome).toBe('warn')
+    expect(result?.message).toBe('Shim lan-shim carries the host\'s traffic to the containers on lan, but uses 192.168.1.200, which Docker may give to a future container (it is in 192.168.1.192/27 and not reserved).')
+    expect(result?.fix?.actions).toBeUndefined()
     expect(result?.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.1 --ip-range=192.168.1.192/27 --aux-address=shim=192.168.1.200 lan')
+  })
+
+  it('passes a shim outside Docker\'s range: Docker never hands that address out', () => {
+    const built = withShim({address: '192.168.1.254/32'}, {ipRange: '192.168.1.192/27'}).withRoute({dst: '192.168.1.192/27', dev: 'lan-shim'}).build()
+    expect(judge(built)[0]?.outcome).toBe('pass')
+  })
+
+  describe('a second shim beside a working one', () => {
+    const twoShims = () =>
+      withShim({address: '192.168.1.223/32'})
+        .withRoute({dst: '192.168.1.192/27', dev: 'lan-shim'})
+        .withParent('lan-shim2', {kind: 'macvlan', mode: 'bridge', parent: 'eth0', address: '192.168.1.253/32'})
+        .build()
+
+    it('is a warning that says why, not a broken shim, and the fix adds no route that exists', () => {
+      const results = judge(twoShims())
+      expect(results.map((result) => [result.subject.interface, result.outcome])).toEqual([
+        ['lan-shim', 'pass'],
+        ['lan-shim2', 'warn'],
+      ])
+      expect(results[1]?.message).toContain('is redundant: the host already reaches 192.168.1.192 through the shim lan-shim')
+      expect(results[1]?.fix?.actions).toBeUndefined()
+      expect(results[1]?.fix?.commands).toEqual(['ip link del lan-shim2'])
+    })
+  })
+
+  it('never plans a route that already exists through another link: adding it would fail with "File exists"', () => {
+    const built = withShim({address: '192.168.1.223/32'}).withRoute({dst: '192.168.1.192/27', dev: 'eth0'}).build()
+    const [result] = judge(built)
+    expect(result?.outcome).toBe('fail')
+    expect(result?.fix?.commands).toEqual(['ip route replace 192.168.1.192/27 dev lan-shim'])
+    expect(result?.fix?.actions).toBeUndefined()
   })
 
   it('ignores macvlans that are not shims (no address, no route, no shim-like name)', () => {

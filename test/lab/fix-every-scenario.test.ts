@@ -1,0 +1,31 @@
+/** `macvlan fix --apply` on every lab host: whatever it does, it never leaves a check failing that did not fail before. */
+import {describe, expect, it} from 'vitest'
+
+import type {FixOutcome} from '../../src/fix/render.js'
+import {doctor, hostState, labSkipped, useScenario, type DoctorRun} from './harness.js'
+import {SCENARIOS, type ScenarioName} from './scenarios.js'
+
+/** The lab host's links, addresses and routes (the machine's namespace list also holds other labs running meanwhile). */
+const labHost = async (lab: Parameters<typeof hostState>[0]) => {
+  const {links, addresses, routes} = await hostState(lab)
+  return {links, addresses, routes}
+}
+
+const failing = (run: DoctorRun) => run.report.checks.filter((check) => check.outcome === 'fail').map((check) => `${check.id} ${JSON.stringify(check.subject)}`)
+
+describe.skipIf(labSkipped).each(Object.keys(SCENARIOS) as ScenarioName[])('lab: fix --apply on %s', (scenario) => {
+  const {lab} = useScenario(scenario)
+
+  it('creates no failing check, and a rollback leaves the host as it was', async () => {
+    const before = await doctor(lab())
+    const state = await labHost(lab())
+    const result = await lab().macvlan(['fix', '--apply', '--yes', '--format', 'json'])
+    const outcome = result.stdout.startsWith('{') ? (JSON.parse(result.stdout) as FixOutcome) : undefined
+    expect(outcome, result.stderr).toBeDefined()
+    if (outcome?.apply?.result === 'rolled-back') expect(await labHost(lab())).toEqual(state)
+    expect(outcome?.apply?.result).not.toBe('rollback-incomplete')
+    const after = await doctor(lab())
+    const created = failing(after).filter((check) => !failing(before).includes(check))
+    expect(created).toEqual([])
+  })
+})

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {FixOutcome} from '../../src/fix/render.js'
 import type {Lab} from './lab.js'
-import {doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
+import {describeOnEngines, doctor, hostState, labSkipped, outcomeOf, useScenario} from './harness.js'
 
 interface FixRun {
   exitCode: number
@@ -120,14 +120,15 @@ describe.skipIf(labSkipped)('lab: macvlan fix on a parent set down', () => {
   })
 })
 
-describe.skipIf(labSkipped)('lab: macvlan fix on a network with a range and no aux address', () => {
-  const {lab} = useScenario('host-isolation-unreserved')
+describeOnEngines('lab: macvlan fix on a network with a range and no aux address', (engine) => {
+  const {lab} = useScenario('host-isolation-unreserved', engine)
 
-  it('gives the shim an address outside Docker\'s range, proven free, and leaves no check failing or warning about it', async () => {
+  it("gives the shim an address outside Docker's range, proven free and outside the DHCP pool, and leaves no check failing or warning about it", async () => {
     const run = await fix(lab(), ['--apply', '--yes'])
-    expect(run.outcome?.plan.addressProofs).toMatchObject([{address: '192.168.77.254', parent: 'eth1', verdict: 'free'}])
+    expect(run.outcome?.plan.addressProofs).toMatchObject([{address: '192.168.77.254', parent: 'eth1', verdict: 'free', pool: {verdict: 'outside', detail: expect.stringMatching(/^asked for it, the DHCP server 192\.168\.77\.1 offered 192\.168\.77\.1[0-5]\d$/)}}])
     expect(run.outcome?.apply?.applied).toContain('ip addr add 192.168.77.254/32 dev lan-shim')
     expect(run.outcome?.apply?.result).toBe('verified')
+    expect(run.exitCode).toBe(1)
     const after = await doctor(lab())
     expect(outcomeOf(after, 'host-isolation', 'lan')).toEqual(['pass'])
     expect(outcomeOf(after, 'shim-incomplete', 'lan')).toEqual(['pass'])
@@ -136,8 +137,22 @@ describe.skipIf(labSkipped)('lab: macvlan fix on a network with a range and no a
   })
 })
 
-describe.skipIf(labSkipped)('lab: a host with two shims', () => {
-  const {lab} = useScenario('two-shims')
+describeOnEngines("lab: macvlan fix where the LAN's DHCP pool covers the top of the subnet", (engine) => {
+  const {lab} = useScenario('host-isolation-pool-at-top', engine)
+
+  it('holds the shim back, saying the server offered that very address, and changes nothing', async () => {
+    const run = await fix(lab(), ['--apply', '--yes'])
+    expect(run.outcome?.plan.addressProofs).toMatchObject([{address: '192.168.77.254', verdict: 'free', pool: {verdict: 'inside', detail: 'the DHCP server 192.168.77.1 offered it when asked for it'}}])
+    const step = run.outcome?.plan.steps.find((candidate) => candidate.check.id === 'host-isolation')
+    expect(step?.runtime).toEqual([])
+    expect(step?.held).toMatch(/^192\.168\.77\.254 is in the LAN's DHCP pool/)
+    expect(run.outcome?.apply?.result).toBe('nothing')
+    expect(run.after).toEqual(run.before)
+  })
+})
+
+describeOnEngines('lab: a host with two shims', (engine) => {
+  const {lab} = useScenario('two-shims', engine)
 
   it('reports the second shim as redundant (a warning with its reason) while the host reaches its containers', async () => {
     const run = await doctor(lab())

@@ -158,6 +158,14 @@ export const SCENARIOS = {
       await twoContainers(lab)
     },
   },
+  'host-isolation-pool-at-top': {
+    description: "host-isolation-unreserved on a LAN whose DHCP pool (.230-.254) holds the top of the subnet, where the shim's address would go",
+    async build(lab) {
+      await lab.stopDhcp()
+      await lab.startDhcp(['192.168.77.230', '192.168.77.254'])
+      await SCENARIOS['host-isolation-unreserved'].build(lab)
+    },
+  },
   'two-shims': {
     description: 'the healthy host plus a second working shim (lan-shim2, outside the range, no route of its own): redundant, not broken',
     async build(lab) {

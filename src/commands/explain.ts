@@ -1,10 +1,9 @@
 import {Args} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../base-command.js'
 import {docsPath} from '../engine/evaluate.js'
 import {UserError} from '../errors.js'
-import {packageFile} from '../package-root.js'
+import {readPackageFile} from '../package-root.js'
 import {findRule} from '../rules/index.js'
 
 export default class Explain extends BaseCommand {
@@ -16,6 +15,6 @@ export default class Explain extends BaseCommand {
     const {args} = await this.parse(Explain)
     const rule = findRule(args.id)
     if (!rule) throw new UserError(`no rule ${args.id}`, `\`${this.config.bin} rules\` lists them.`, 3, 'unknown-rule')
-    this.log((await readFile(packageFile(docsPath(rule.meta.id)), 'utf8')).trimEnd())
+    this.log(readPackageFile(docsPath(rule.meta.id)).trimEnd())
   }
 }

@@ -2,6 +2,8 @@
  * One raw ICMP socket that sweeps every host-side target in-process: no process per address, and the sweep lasts one
  * timeout whatever the count. Needs the optional native addon raw-socket and CAP_NET_RAW; without them callers use ping.
  */
+import {isSea} from 'node:sea'
+
 export interface SweepReply {
   target: string
   rttMs?: number
@@ -9,11 +11,13 @@ export interface SweepReply {
 
 type Raw = typeof import('raw-socket').default
 
-async function loadRaw(): Promise<Raw | undefined> {
+async function loadRaw(): Promise<Raw | {fallback: string}> {
+  // Node's single executable cannot load a native addon: nothing to try.
+  if (isSea()) return {fallback: 'the single executable has no raw-socket addon'}
   try {
     return (await import('raw-socket')).default
   } catch {
-    return undefined
+    return {fallback: 'the optional raw-socket addon is not installed'}
   }
 }
 
@@ -26,15 +30,16 @@ function echoRequest(raw: Raw, identifier: number, sequence: number): Buffer {
   return raw.writeChecksum(packet, 2, raw.createChecksum(packet))
 }
 
-/** RTT per target that answered; undefined when the raw socket cannot be had (no addon, no CAP_NET_RAW). */
-export async function icmpSweep(targets: string[], timeoutMs: number): Promise<Map<string, number> | undefined> {
+/** RTT per target that answered; why not, when the raw socket cannot be had (no addon, no CAP_NET_RAW). */
+export async function icmpSweep(targets: string[], timeoutMs: number): Promise<Map<string, number> | {fallback: string}> {
   const raw = await loadRaw()
-  if (!raw || targets.length === 0) return raw ? new Map() : undefined
+  if ('fallback' in raw) return raw
+  if (targets.length === 0) return new Map()
   let socket: ReturnType<Raw['createSocket']>
   try {
     socket = raw.createSocket({protocol: raw.Protocol.ICMP})
-  } catch {
-    return undefined
+  } catch (error) {
+    return {fallback: `no raw socket: ${error instanceof Error ? error.message : String(error)}`}
   }
   const identifier = process.pid & 0xff_ff
   const sentAt = new Map<number, number>()

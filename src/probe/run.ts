@@ -94,6 +94,7 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
     durationMs: options.now().getTime() - started.getTime(),
     timeoutMs: options.waitMs,
     icmpEngine: pinged.engine,
+    ...(pinged.fallback ? {icmpFallback: pinged.fallback} : {}),
     records: rechecked.records,
     // Only what this run meant to send: a probe left out on purpose (a fix verifying its own checks) was not kept back.
     skipped: dedupe(skipped).flatMap((skip) => {

@@ -88,6 +88,8 @@ export interface ProbeResults {
   timeoutMs: number
   /** How the host's ICMP was sent: one in-process raw socket, or one `ping` per address (when the addon is not built). */
   icmpEngine: 'raw-socket' | 'ping'
+  /** Why the host's ICMP went by ping (the raw socket could not be had). */
+  icmpFallback?: string
   records: ProbeRecord[]
   skipped: ProbeSkip[]
   /** Throw-away namespaces (each with its macvlan) that runs killed by SIGKILL had left behind, removed before probing. */

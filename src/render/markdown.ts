@@ -175,7 +175,7 @@ function probeSummary(report: Report): {lines: string[]; unanswered: string[]} {
   }
   const lines = [
     ...(replayed ? [`**${inline(`R${replayed.slice(1)}`)}.**`, ''] : []),
-    `${probes.records.length} sent (host ICMP by ${probes.icmpEngine}), each waiting ${probes.timeoutMs} ms.`,
+    `${probes.records.length} sent (host ICMP by ${probes.icmpEngine}${probes.icmpFallback ? `: ${inline(probes.icmpFallback)}` : ''}), each waiting ${probes.timeoutMs} ms.`,
     '',
     '| purpose | sent | answered | no answer | probe error |',
     '| --- | --- | --- | --- | --- |',

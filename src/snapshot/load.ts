@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {UserError} from '../errors.js'
-import {packageFile} from '../package-root.js'
+import {readPackageFile} from '../package-root.js'
 import {FIRST_BUNDLE_VERSION, isBundleFile, splitSaved, type Bundle, type Saved} from './bundle.js'
 import {SNAPSHOT_SCHEMA_VERSION, type Snapshot} from './types.js'
 
@@ -70,7 +70,7 @@ function timesProblem(saved: Snapshot & Partial<Bundle>): string | undefined {
 /** The first violation of the snapshot (or bundle) schema, in words, or undefined. Ajv is loaded only for a replay. */
 export async function schemaProblem(value: unknown, kind: 'snapshot' | 'bundle' = 'snapshot'): Promise<string | undefined> {
   const {Ajv} = await import('ajv')
-  const schema = JSON.parse(await readFile(packageFile(`schemas/${kind}.schema.json`), 'utf8')) as object
+  const schema = JSON.parse(readPackageFile(`schemas/${kind}.schema.json`)) as object
   const validate = new Ajv({allErrors: false, strict: false}).compile(schema)
   if (validate(value)) return undefined
   const first = validate.errors?.[0]

@@ -57,9 +57,18 @@ describe('npm pack, then npm install --global', () => {
     expect((await macvlan(['explain', 'parent-down'])).stdout).toMatch(/^# parent-down/)
   })
 
+  it('runs from the one bundled file, with no dependency installed beside it', async () => {
+    const listing = (await execa('tar', ['-tzf', tarball])).stdout.split('\n')
+    expect(listing.filter((file) => file.startsWith('package/dist/'))).toEqual(['package/dist/macvlan.cjs'])
+    // Only the optional ICMP addon (and its build helper) is installed beside it, never oclif & co.
+    const installed = join(prefix, 'lib', 'node_modules', 'macvlan-doctor', 'node_modules')
+    for (const dependency of readdirSync(installed)) expect(['nan', 'raw-socket']).toContain(dependency)
+    expect((await macvlan(['doctr'])).stderr).toContain('Did you mean doctor?')
+  })
+
   it('ships the licence and the project links', async () => {
     const listing = await execa('tar', ['-tzf', tarball])
-    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/oclif.manifest.json', 'package/dist/commands/doctor.js']))
+    expect(listing.stdout.split('\n')).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/dist/macvlan.cjs', 'package/docs/rules/parent-down.md']))
     const manifest = JSON.parse((await execa('tar', ['-xzOf', tarball, 'package/package.json'])).stdout) as Record<string, unknown>
     expect(manifest).toMatchObject({license: 'MIT', repository: expect.anything(), bugs: expect.anything(), homepage: expect.any(String)})
   })

@@ -2,17 +2,14 @@
  * DHCP discovery from throw-away MACs on a throw-away interface: one DISCOVER per address in doubt (option 50), never
  * a REQUEST. Every server answers every DISCOVER, so the offers also count the servers.
  */
-import {fileURLToPath} from 'node:url'
-
 import {runProgram} from '../../exec/run.js'
+import {helperCommand} from '../../package-root.js'
 import {dhcpQuestions} from '../plan.js'
 import {throwAwayMac, withScratch, type Scratch} from '../scratch.js'
 import {DHCP_ANSWER_GAP_MS, dhcpListenCapMs, namespaceProcessLimitMs, scratchLimitMs} from '../timing.js'
 import type {DhcpOffer, DhcpQuestion, ProbeRecord} from '../types.js'
 import {arp} from './arp.js'
 import type {ProbeKind} from './kind.js'
-
-const DHCP_SCRIPT = fileURLToPath(new URL('../dhcp-discover.js', import.meta.url))
 
 /**
  * One DISCOVER per question, each from a throw-away MAC of its own and asking for that address (option 50), in one
@@ -23,7 +20,7 @@ const DHCP_SCRIPT = fileURLToPath(new URL('../dhcp-discover.js', import.meta.url
 async function discover(scratch: Scratch, questions: DhcpQuestion[], windowMs: number): Promise<ProbeRecord> {
   const asks = questions.length > 0 ? questions.map((question) => `${throwAwayMac()}=${question.address}${question.after ? `@${question.after}` : ''}`) : [scratch.mac]
   const capMs = dhcpListenCapMs(windowMs, questions.length)
-  const [file, ...args] = ['ip', 'netns', 'exec', scratch.namespace, process.execPath, DHCP_SCRIPT, String(windowMs), String(DHCP_ANSWER_GAP_MS), String(capMs), ...asks]
+  const [file, ...args] = ['ip', 'netns', 'exec', scratch.namespace, ...helperCommand('dhcp-discover'), String(windowMs), String(DHCP_ANSWER_GAP_MS), String(capMs), ...asks]
   const result = await runProgram(file ?? 'ip', args, {timeoutMs: namespaceProcessLimitMs(capMs)})
   const offers = result.stdout
     .split('\n')

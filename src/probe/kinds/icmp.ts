@@ -78,11 +78,18 @@ async function containerIcmp(probes: IcmpProbe[], model: HostModel, context: Pro
   return (await mapLimit([...byNamespace.values()], context.concurrency, (group) => pingFrom(group, model, context.waitMs))).flat()
 }
 
+/** The records, how the host's ICMP went, and why by ping when the raw socket could not be had. */
+interface IcmpRun {
+  records: ProbeRecord[]
+  engine: ProbeResults['icmpEngine']
+  fallback?: string
+}
+
 /** The host's ICMP: one raw-socket sweep when the addon works, else one ping per address. */
-async function hostIcmp(probes: IcmpProbe[], model: HostModel, context: ProbeContext): Promise<{records: ProbeRecord[]; engine: ProbeResults['icmpEngine']}> {
+async function hostIcmp(probes: IcmpProbe[], model: HostModel, context: ProbeContext): Promise<IcmpRun> {
   const targets = [...new Set(probes.map((probe) => probe.target))]
   const rtts = await icmpSweep(targets, context.waitMs)
-  if (!rtts) return {records: probes.length > 0 ? await pingFrom(probes, model, context.waitMs) : [], engine: 'ping'}
+  if ('fallback' in rtts) return {records: probes.length > 0 ? await pingFrom(probes, model, context.waitMs) : [], engine: 'ping', fallback: rtts.fallback}
   const entries = probes.length > 0 ? neighbourEntries((await runProgram('ip', ['-j', 'neigh', 'show'], {timeoutMs: context.waitMs})).stdout) : []
   const records = probes.map((probe) => {
     const rttMs = rtts.get(probe.target)
@@ -107,11 +114,11 @@ export const icmp = {
     return {probes, skipped}
   },
   /** The host's probes and every container's at once. */
-  async run(probes: IcmpProbe[], model: HostModel, context: ProbeContext): Promise<{records: ProbeRecord[]; engine: ProbeResults['icmpEngine']}> {
+  async run(probes: IcmpProbe[], model: HostModel, context: ProbeContext): Promise<IcmpRun> {
     const [host, inContainers] = await Promise.all([
       hostIcmp(probes.filter((probe) => !probe.namespacePath), model, context),
       containerIcmp(probes.filter((probe) => probe.namespacePath), model, context),
     ])
-    return {records: [...host.records, ...inContainers], engine: host.engine}
+    return {...host, records: [...host.records, ...inContainers]}
   },
 } satisfies ProbeKind<unknown, unknown>

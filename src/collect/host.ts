@@ -3,6 +3,7 @@ import {hostname, release} from 'node:os'
 import {basename, delimiter, join} from 'node:path'
 
 import type {HostInfo, Link, NetworkManagerName, Slice, SysfsLink} from '../snapshot/types.js'
+import {onHost} from './host-root.js'
 import {CollectFailure, parseBatchOutput, run, runJson, type RunOptions} from './command-output.js'
 import {IPV6_CONF_SCRIPT, parseIpv6Conf} from './parse-sysctl.js'
 import {parseAddresses, parseBridgePorts, parseFdb, parseLinks, parseNeighbours, parseRoutes} from './parse-iproute.js'
@@ -149,12 +150,12 @@ async function detectVirtualization(tools: Record<string, boolean>, options: Run
 
 async function detectNetworkManagers(): Promise<NetworkManagerName[]> {
   const found: NetworkManagerName[] = []
-  if (await exists('/run/systemd/netif/links')) found.push('systemd-networkd')
-  if (await exists('/run/NetworkManager')) found.push('NetworkManager')
-  const netplan = await readdir('/etc/netplan').catch(() => [] as string[])
+  if (await exists(onHost('/run/systemd/netif/links'))) found.push('systemd-networkd')
+  if (await exists(onHost('/run/NetworkManager'))) found.push('NetworkManager')
+  const netplan = await readdir(onHost('/etc/netplan')).catch(() => [] as string[])
   if (netplan.some((file) => file.endsWith('.yaml'))) found.push('netplan')
-  const interfaces = (await readText('/etc/network/interfaces')) ?? ''
-  if (/^\s*iface\s+(?!lo\s)/m.test(interfaces) || (await exists('/run/network/ifstate'))) found.push('ifupdown')
+  const interfaces = (await readText(onHost('/etc/network/interfaces'))) ?? ''
+  if (/^\s*iface\s+(?!lo\s)/m.test(interfaces) || (await exists(onHost('/run/network/ifstate')))) found.push('ifupdown')
   return found
 }
 
@@ -164,7 +165,7 @@ export async function collectHost(options: RunOptions): Promise<HostInfo> {
   const [virtualization, networkManagers, osRelease, status] = await Promise.all([
     detectVirtualization(tools, options),
     detectNetworkManagers(),
-    readText('/etc/os-release'),
+    readText(onHost('/etc/os-release')),
     readText('/proc/self/status'),
   ])
   const host: HostInfo = {

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import type {NetConfig} from '../snapshot/types.js'
 import {run, type RunOptions} from './command-output.js'
+import {onHost} from './host-root.js'
 
 /** Where links are configured to come back at boot. Single files and directories whose files are read (each up to 256 KiB). */
 const CONFIG_PLACES = [
@@ -20,13 +21,13 @@ const MAX_CONFIG_BYTES = 256 * 1024
 async function configFiles(): Promise<Array<{path: string; text: string}>> {
   const files: Array<{path: string; text: string}> = []
   const read = async (path: string) => {
-    const info = await stat(path).catch(() => undefined)
+    const info = await stat(onHost(path)).catch(() => undefined)
     if (!info?.isFile() || info.size > MAX_CONFIG_BYTES) return
-    const text = await readFile(path, 'utf8').catch(() => undefined)
+    const text = await readFile(onHost(path), 'utf8').catch(() => undefined)
     if (text !== undefined) files.push({path, text})
   }
   for (const place of CONFIG_PLACES) {
-    const entries = await readdir(place).catch(() => undefined)
+    const entries = await readdir(onHost(place)).catch(() => undefined)
     if (entries === undefined) await read(place)
     else for (const entry of entries.sort()) await read(join(place, entry))
   }
@@ -37,10 +38,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 async function networkdState(names: string[]): Promise<NetConfig['networkd']> {
   const state: NetConfig['networkd'] = {}
-  if ((await readdir('/run/systemd/netif/links').catch(() => undefined)) === undefined) return state
+  if ((await readdir(onHost('/run/systemd/netif/links')).catch(() => undefined)) === undefined) return state
   for (const name of names) {
     const ifindex = (await readFile(`/sys/class/net/${name}/ifindex`, 'utf8').catch(() => '')).trim()
-    const text = ifindex ? await readFile(`/run/systemd/netif/links/${ifindex}`, 'utf8').catch(() => undefined) : undefined
+    const text = ifindex ? await readFile(onHost(`/run/systemd/netif/links/${ifindex}`), 'utf8').catch(() => undefined) : undefined
     if (!text) continue
     const field = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(text)?.[1]
     state[name] = {adminState: field('ADMIN_STATE'), networkFile: field('NETWORK_FILE')}
@@ -54,7 +55,7 @@ function splitTerse(line: string): string[] {
 }
 
 async function networkManagerDevices(options: RunOptions): Promise<NetConfig['networkManager']> {
-  if ((await stat('/run/NetworkManager').catch(() => undefined)) === undefined) return []
+  if ((await stat(onHost('/run/NetworkManager')).catch(() => undefined)) === undefined) return []
   const out = await run('nmcli', ['-t', '-f', 'DEVICE,TYPE,STATE,CONNECTION', 'device', 'status'], options).catch(() => '')
   return out
     .split('\n')

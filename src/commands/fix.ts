@@ -57,6 +57,7 @@ Exit codes, one meaning each:
     const changing = flags.apply || flags.persist
     if (changing && flags.from) throw new UserError('--apply and --persist change this host, and a saved snapshot may describe another', 'Drop --from to fix this host, or drop --apply/--persist to print the plan.', 3, 'usage')
     if (changing && flags.redact) throw new UserError('--redact hides the names and addresses that --apply and --persist must show before they change this host', 'Drop --redact to apply, or drop --apply/--persist to print a redacted plan.', 3, 'usage')
+    if (flags.persist && process.env.MACVLAN_DOCTOR_HOST_ROOT) throw new UserError(`--persist writes the host's network files, and this runs with the host's /etc mounted below ${process.env.MACVLAN_DOCTOR_HOST_ROOT} (read-only in the image)`, 'Run macvlan fix --persist on the host itself, or drop --persist to apply the runtime part only.', 3, 'usage')
     if (changing && process.getuid?.() !== 0) throw new UserError('--apply and --persist change links, routes and files in /etc, which needs root', `Run it as root: sudo ${shellLine(this.commandLine())}`, 3, 'needs-root')
     const format: FixFormat = this.jsonEnabled() ? 'json' : ((flags.format as FixFormat | undefined) ?? 'table')
     const {options, failOn} = await diagnosisOptions(flags, this.commandLine())

@@ -133,3 +133,12 @@ describe('one flag vocabulary for doctor and fix', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({plan: {status: 'fail'}})
   })
 })
+
+describe('in the container image (the host root is mounted read-only below MACVLAN_DOCTOR_HOST_ROOT)', () => {
+  it("refuses --persist, which would write the container's /etc instead of the host's", async () => {
+    const result = await execa(process.execPath, [BIN, 'fix', '--persist', '--yes'], {reject: false, env: {NO_COLOR: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock', HOME: dir, NODE_ENV: '', MACVLAN_DOCTOR_HOST_ROOT: dir}})
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr).toMatch(/^macvlan: --persist writes the host's network files/)
+  })
+})

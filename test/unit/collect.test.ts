@@ -60,3 +60,26 @@ describe('capabilities', () => {
     expect(capabilitiesOf('CapEff:\t0000000000000000\n')).toEqual({capNetAdmin: false, capNetRaw: false})
   })
 })
+
+describe('the host root (MACVLAN_DOCTOR_HOST_ROOT, set by the container image)', () => {
+  it("reads the host's /etc from below it and still names the host's own paths", async () => {
+    const {mkdtempSync, mkdirSync, writeFileSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const {collectHost} = await import('../../src/collect/host.js')
+    const root = mkdtempSync(join(tmpdir(), 'mvd-host-root-'))
+    mkdirSync(join(root, 'etc', 'netplan'), {recursive: true})
+    writeFileSync(join(root, 'etc', 'netplan', '01-lan.yaml'), 'network: {version: 2}\n')
+    writeFileSync(join(root, 'etc', 'os-release'), 'PRETTY_NAME="Host Linux 9"\n')
+    const previous = process.env.MACVLAN_DOCTOR_HOST_ROOT
+    process.env.MACVLAN_DOCTOR_HOST_ROOT = root
+    try {
+      const host = await collectHost({timeoutMs: 5000})
+      expect(host.os).toBe('Host Linux 9')
+      expect(host.networkManagers).toContain('netplan')
+    } finally {
+      if (previous === undefined) delete process.env.MACVLAN_DOCTOR_HOST_ROOT
+      else process.env.MACVLAN_DOCTOR_HOST_ROOT = previous
+    }
+  })
+})

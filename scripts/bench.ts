@@ -13,11 +13,12 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {Lab, LAN, labUnavailableReason} from '../test/lab/lab.js'
 import {addContainer, addShim, addSprawl, createNetwork} from '../test/lab/scenarios.js'
 import {snapshot} from '../test/helpers/builders.js'
+import {buildSea} from './sea.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -229,6 +230,22 @@ async function benchRedaction(count: number): Promise<void> {
   }
 }
 
+/**
+ * How the CLI starts three ways: oclif over the module tree in dist/ (how bin/run.js ran before the bundle), the bundle
+ * dist/macvlan.cjs (bin/run.js now), and the single executable (built here). The README's design notes say which won.
+ */
+async function benchStart(): Promise<void> {
+  const tree = [process.execPath, '--input-type=module', '-e', `import {execute} from '@oclif/core'; await execute({dir: ${JSON.stringify(pathToFileURL(BIN).href)}, args: process.argv.slice(1)})`]
+  const ways: Record<string, string[]> = {'module tree': tree, bundle: [process.execPath, BIN], 'single executable': [buildSea()]}
+  const cases: Record<string, string[]> = {rules: ['rules'], 'doctor --help': ['doctor', '--help'], 'doctor --from healthy.json': ['doctor', '--json', '--from', join(ROOT, 'fixtures', 'snapshots', 'healthy.json')]}
+  for (const [name, args] of Object.entries(cases)) {
+    // One after another: runs at the same time would slow each other down.
+    const timed: Record<string, Figure> = {}
+    for (const [way, argv] of Object.entries(ways)) timed[way] = await measure('-', `${name} (${way})`, [...argv, ...args])
+    for (const way of ['bundle', 'single executable']) ratio(`${name}: ${way} / module tree`, timed[way] as Figure, timed['module tree'] as Figure)
+  }
+}
+
 const reason = await labUnavailableReason()
 if (reason) {
   console.error(`bench: the lab cannot be built here: ${reason}`)
@@ -237,6 +254,7 @@ if (reason) {
 console.log(`macvlan-doctor benchmark: ${RUNS} runs per case after one warm-up; times are wall clock, peak RSS is the CLI process's\n`)
 await measure('-', 'macvlan --version (cold start)', [process.execPath, BIN, '--version'])
 await measure('-', 'macvlan doctor --help (cold start)', [process.execPath, BIN, 'doctor', '--help'])
+await benchStart()
 await measure('-', 'doctor --from: 800 networks on one parent', [process.execPath, BIN, 'doctor', '--json', '--from', manyNetworksSnapshot(800)])
 await benchRedaction(1000)
 const layouts: Record<string, [number, number]> = {c10: [10, 0], c100: [100, 0], sprawl: [10, 300]}

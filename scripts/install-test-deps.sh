@@ -2,7 +2,8 @@
 # Installs what the tests need on a fresh Debian/Ubuntu machine: the tools macvlan-doctor calls,
 # the lab's real dockerd, DHCP servers (dnsmasq and ISC dhcpd), IPv6 router advertisements (radvd), switch (nftables) and busybox image source, and Chromium, in which
 # mermaid's parser checks the report's topology diagrams, and the tools that read the persistence files
-# `macvlan fix` writes (systemd-analyze, systemd-networkd, nmcli, ifupdown).
+# `macvlan fix` writes (systemd-analyze, systemd-networkd, nmcli, ifupdown), and mmdebstrap, which makes the
+# container image's base from Debian packages for the lab test that builds and runs the image.
 # The lab runs two Docker engines: Debian 12's docker.io (installed) and Debian 13's (downloaded and unpacked
 # into .cache/lab-engines/, never installed: it runs on this machine's containerd and runc).
 set -euo pipefail
@@ -11,7 +12,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   iproute2 util-linux iputils-ping iputils-arping \
   docker.io dnsmasq-base isc-dhcp-server radvd nftables busybox-static chromium \
-  systemd network-manager ifupdown debian-archive-keyring >/dev/null
+  systemd network-manager ifupdown debian-archive-keyring mmdebstrap >/dev/null
 
 # Unpacks docker.io and docker-cli of Debian suite $1 into .cache/lab-engines/$1, from the Debian mirror this
 # machine's apt already uses, with apt state of its own so the machine's /etc/apt and package lists stay untouched.
@@ -50,4 +51,6 @@ unpack_engine() {
   echo "docker.io from $suite: $("$dest/usr/sbin/dockerd" --version)"
 }
 unpack_engine trixie
+# The container image's base, from Debian packages (no registry here): cached, so only the first run pays for it.
+echo "image base: $(bash "$(dirname "$0")/image-base.sh")"
 echo "test dependencies installed"

@@ -36,7 +36,8 @@ export function buildSea(): string {
   rmSync(SEA, {force: true})
   copyFileSync(process.execPath, SEA)
   chmodSync(SEA, 0o755)
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'postject', 'dist', 'cli.js'), SEA, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], {stdio: ['ignore', 'ignore', 'inherit']})
+  // postject warns about every ELF note section it cannot name; a failure still throws with its stderr.
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'postject', 'dist', 'cli.js'), SEA, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], {stdio: 'pipe'})
   return SEA
 }
 

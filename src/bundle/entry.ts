@@ -6,6 +6,7 @@
  * The plugins' commands (help, autocomplete) are folded in: no plugin is loaded from disk.
  */
 import {dirname} from 'node:path'
+import {isSea} from 'node:sea'
 
 import {execute, settings, type Command, type Hook} from '@oclif/core'
 import pluginCommands from 'macvlan-doctor:plugin-commands'
@@ -24,8 +25,8 @@ const HOOKS: Record<string, Hook<'command_not_found'>> = {COMMAND_NOT_FOUND: com
 ;(globalThis as Record<symbol, unknown>)[BUNDLED_EXPORTS] = {COMMANDS, ...HOOKS}
 
 /** This file's path: the executable itself (a single executable application), or the script that node runs. */
-const self = process.argv[1] ?? process.execPath
-const isExecutable = self === process.execPath
+const isExecutable = isSea()
+const self = isExecutable ? process.execPath : (process.argv[1] ?? process.execPath)
 startHelpersWith((helper) => [process.execPath, ...(isExecutable ? [] : [self]), HELPER_ARG, helper])
 
 async function main(): Promise<void> {

@@ -97,8 +97,8 @@ const IP_BATCH = ['ip', '-j', '-d', '-batch', '-']
 const IN_VIEW = `${shellLine(['printf', `${VIEW_BATCH.join('\n')}\n`])} | ${shellLine(IP_BATCH)} || exit; ${IPV6_CONF_SCRIPT}; exit 0`
 const VIEW_SNIPPET = `nsenter --net="$t" ${shellLine(['sh', '-c', IN_VIEW])}`
 
-function viewOf(container: DockerContainer, result: TargetResult | undefined, failure: string | undefined): ContainerView {
-  const shown = `nsenter --net=${namespacePathOf(container)} ${IP_BATCH.join(' ')}`
+function viewOf(container: DockerContainer, path: string, result: TargetResult | undefined, failure: string | undefined): ContainerView {
+  const shown = `nsenter --net=${path} ${IP_BATCH.join(' ')}`
   if (!result) throw new CollectFailure('command-failed', `\`${shown}\` gave no result: ${failure ?? 'no error text'}`)
   if (result.exitCode !== 0) {
     if (/No such file|cannot open|reassociate/i.test(result.output)) {
@@ -120,8 +120,10 @@ export async function collectContainerViews(containers: DockerContainer[], concu
   const views: Record<string, Slice<ContainerView>> = {}
   for (let start = 0; start < running.length; start += concurrency) {
     const group = running.slice(start, start + concurrency)
-    const run = await fanOut([], VIEW_SNIPPET, group.map(namespacePathOf), options.timeoutMs)
-    for (const container of group) views[container.id] = await toSlice(async () => viewOf(container, run.results.get(namespacePathOf(container)), run.failure))
+    // Each path once: whether the sandbox exists may change between two looks.
+    const entries = group.map((container) => ({container, path: namespacePathOf(container)}))
+    const run = await fanOut([], VIEW_SNIPPET, entries.map(({path}) => path), options.timeoutMs)
+    for (const {container, path} of entries) views[container.id] = await toSlice(async () => viewOf(container, path, run.results.get(path), run.failure))
   }
   return views
 }

@@ -1,3 +1,5 @@
+import {existsSync} from 'node:fs'
+
 import {cidrContains, isIPv6} from './ip.js'
 import type {
   Address,
@@ -180,7 +182,10 @@ export function parentNames(networks: L2Network[]): string[] {
   return [...new Set(networks.flatMap((l2) => (l2.parent ? [l2.parent] : [])))]
 }
 
-/** The namespace path to enter: Docker's bind-mounted sandbox when it still exists, else the task's /proc entry. */
+/**
+ * The namespace path to enter: Docker's bind-mounted sandbox when it exists here (in the container image it is in
+ * the host's mount namespace, out of sight), else the task's /proc entry. Only a live run enters namespaces.
+ */
 export function namespacePathOf(container: DockerContainer): string {
-  return container.sandboxKey || `/proc/${container.pid}/ns/net`
+  return container.sandboxKey && existsSync(container.sandboxKey) ? container.sandboxKey : `/proc/${container.pid}/ns/net`
 }

@@ -135,6 +135,11 @@ export class Lab {
     return this.state.engine
   }
 
+  /** The path of the engine's own docker client. */
+  get engineDocker() {
+    return ENGINES[this.state.engine].docker
+  }
+
   get dockerHost() {
     return `unix://${join(this.state.dir, 'docker.sock')}`
   }
@@ -206,13 +211,14 @@ export class Lab {
 
   /**
    * Runs the built CLI inside the lab host exactly as a user would there: `macvlan ARGS` with DOCKER_HOST set, in a
-   * private mount namespace where /etc/systemd is the lab host's own.
+   * private mount namespace where /etc/systemd is the lab host's own. `program` runs instead of bin/run.js
+   * (the single executable).
    */
-  macvlan(args: string[], options: {env?: Record<string, string>} = {}) {
+  macvlan(args: string[], options: {env?: Record<string, string>; program?: string[]} = {}) {
     mkdirSync(this.etcSystemd, {recursive: true})
     const env = Object.entries({DOCKER_HOST: this.dockerHost, ...options.env}).map(([key, value]) => `${key}=${value}`)
     const inPrivateEtc = `mount --bind "$0" /etc/systemd && exec "$@"`
-    return execa('ip', ['netns', 'exec', this.hostNs, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inPrivateEtc, this.etcSystemd, 'env', ...env, process.execPath, BIN, ...args], {
+    return execa('ip', ['netns', 'exec', this.hostNs, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inPrivateEtc, this.etcSystemd, 'env', ...env, ...(options.program ?? [process.execPath, BIN]), ...args], {
       reject: false,
       env: {NO_COLOR: '1'},
     })

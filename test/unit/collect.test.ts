@@ -83,3 +83,12 @@ describe('the host root (MACVLAN_DOCTOR_HOST_ROOT, set by the container image)',
     }
   })
 })
+
+describe("the namespace a container's probes enter", () => {
+  it("is the task's /proc entry when Docker's sandbox path is not visible (the image sees only the host's /proc)", async () => {
+    const {namespacePathOf} = await import('../../src/model/host-model.js')
+    const container = {sandboxKey: '/var/run/docker/netns/not-mounted-here', pid: 4242} as Parameters<typeof namespacePathOf>[0]
+    expect(namespacePathOf(container)).toBe('/proc/4242/ns/net')
+    expect(namespacePathOf({...container, sandboxKey: '/proc/self/ns/net'})).toBe('/proc/self/ns/net')
+  })
+})

@@ -31,7 +31,7 @@ export function buildSea(): string {
   const blob = join(work, 'sea.blob')
   const config = {main: BUNDLE, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets}
   writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config, null, 2))
-  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], {stdio: ['ignore', 'ignore', 'inherit']})
+  execFileSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], {stdio: 'pipe'})
   mkdirSync(join(ROOT, 'release'), {recursive: true})
   rmSync(SEA, {force: true})
   copyFileSync(process.execPath, SEA)

@@ -12,8 +12,10 @@ RUN missing=$(for package in $PACKAGES; do dpkg -s "$package" >/dev/null 2>&1 ||
     if [ -n "$missing" ]; then \
       apt-get update && apt-get install -y --no-install-recommends $missing && rm -rf /var/lib/apt/lists/*; \
     fi
-# The single executable (npm run sea): Node, the bundled CLI, its docs and schemas in one file.
-COPY release/macvlan-linux-x64 /usr/local/bin/macvlan
+# The single executable (npm run sea): Node, the bundled CLI, its docs and schemas in one file; npm run sea on an
+# arm64 machine writes release/macvlan-linux-arm64.
+ARG EXECUTABLE=release/macvlan-linux-x64
+COPY ${EXECUTABLE} /usr/local/bin/macvlan
 # The host's /etc and /run, mounted read-only here, are where collection reads the network configuration.
 ENV MACVLAN_DOCTOR_HOST_ROOT=/host
 ENTRYPOINT ["macvlan"]

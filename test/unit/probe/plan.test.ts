@@ -1,7 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {namespacePathOf} from '../../../src/collect/docker.js'
-import {HostModel} from '../../../src/model/host-model.js'
+import {HostModel, namespacePathOf} from '../../../src/model/host-model.js'
 import {cidrContains} from '../../../src/model/ip.js'
 import {planProbes} from '../../../src/probe/plan.js'
 import {fixture} from '../../helpers/fixtures.js'

@@ -2,6 +2,7 @@ import {HostModel, MissingSlice} from '../model/host-model.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {ProbeResults} from '../probe/types.js'
 import {explainChecks} from './causal.js'
+import {narrowInput} from './narrow.js'
 import {DEFAULT_SETTINGS, type CheckResult, type Finding, type Rule, type RuleInput, type RuleSettings} from './types.js'
 
 export function docsPath(ruleId: string): string {
@@ -29,14 +30,15 @@ export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settin
   for (const rule of rules) {
     const found = stoppedBy
       ? [resultOf(rule, {outcome: 'skip', skipKind: 'not-applicable', subject: {}, message: `Not checked: ${stoppedBy.message}`})]
-      : evaluateRule(rule, {snapshot, model, settings, probes})
+      : evaluateRule(rule, {snapshot, settings, ...(probes ? {probes} : {})})
     if (rule.meta.stopsOnFail) stoppedBy ??= found.find((result) => result.outcome === 'fail')
     results.push(...found)
   }
   return explainChecks(rules, results, model, ignored)
 }
 
-function evaluateRule(rule: Rule, input: RuleInput): CheckResult[] {
+/** One rule over the slices and probe records it declares (see narrow.ts). */
+function evaluateRule(rule: Rule, input: Omit<RuleInput, 'model'>): CheckResult[] {
   const {snapshot} = input
   const failed = rule.meta.requires.find((name) => {
     const slice = snapshot[name]
@@ -47,7 +49,7 @@ function evaluateRule(rule: Rule, input: RuleInput): CheckResult[] {
     return [missingDataSkip(rule, slice && 'error' in slice ? `${failed} could not be collected (${slice.error.message})` : `${failed} is not in this snapshot (an older macvlan-doctor took it)`)]
   }
   try {
-    const findings = rule.evaluate(input)
+    const findings = rule.evaluate(narrowInput(input, rule.meta))
     if (findings.length === 0) {
       return [resultOf(rule, {outcome: 'skip', skipKind: 'not-applicable', subject: {}, message: 'Nothing to check: no macvlan network this rule applies to.'})]
     }

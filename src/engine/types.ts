@@ -92,6 +92,8 @@ export interface RuleMeta {
   severity: 'warn' | 'fail'
   /** Snapshot slices the rule reads; if one failed to collect the rule is skipped with that reason. */
   requires: SliceName[]
+  /** Slices the rule reads when they were collected, and judges without when they were not. */
+  optional?: SliceName[]
   /** When this rule fails nothing else can be judged (macvlan cannot work here at all): the rest are not run. */
   stopsOnFail?: boolean
   /** The probes whose records the rule reads: `macvlan fix` re-sends these to verify what it changed. */

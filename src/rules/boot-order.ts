@@ -4,7 +4,7 @@ import {parentNames} from '../model/host-model.js'
 import {persistenceCommands, persistenceFor, shimSpecOf} from '../remedy/persistence.js'
 
 export const bootOrder: Rule = {
-  meta: {id: 'boot-order', code: 'MVD027', title: 'Shims and Docker come back after a reboot', severity: 'warn', requires: ['links', 'addresses', 'routes', 'networks', 'netConfig']},
+  meta: {id: 'boot-order', code: 'MVD027', title: 'Shims and Docker come back after a reboot', severity: 'warn', requires: ['host', 'links', 'addresses', 'routes', 'networks', 'netConfig']},
   evaluate: ({model}) => {
     const config = model.data('netConfig')
     const parents = parentNames(model.macvlanNetworks())

@@ -4,7 +4,7 @@ import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {onEachParent} from './support/common.js'
 
 export const bridgeParent: Rule = {
-  meta: {id: 'bridge-parent', code: 'MVD006', title: 'Parent is not a Linux bridge', severity: 'warn', requires: ['links', 'networks']},
+  meta: {id: 'bridge-parent', code: 'MVD006', title: 'Parent is not a Linux bridge', severity: 'warn', requires: ['links', 'networks', 'containers']},
   evaluate: ({model}) =>
     onEachParent(model, (l2, parent) => {
       const subject = {network: l2.network.name, interface: parent.name}

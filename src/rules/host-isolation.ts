@@ -83,7 +83,7 @@ export const hostIsolation: Rule = {
     code: 'MVD001',
     title: 'The host can reach its macvlan containers',
     severity: 'warn',
-    requires: ['links', 'routes', 'networks', 'containers'],
+    requires: ['links', 'addresses', 'routes', 'networks', 'containers'],
     probes: ['host-to-container'],
     // A missing shim is a problem of its own: nothing upstream explains it.
     causedBy: [

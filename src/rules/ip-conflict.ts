@@ -112,7 +112,7 @@ function reassignCommands(model: HostModel, l2: L2Network, claims: Map<string, O
 }
 
 export const ipConflict: Rule = {
-  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'neighbours', 'networks', 'containers'], probes: ['address-owners', 'host-to-container']},
+  meta: {id: 'ip-conflict', code: 'MVD011', title: 'No address is used twice', severity: 'fail', requires: ['links', 'addresses', 'routes', 'neighbours', 'networks', 'containers'], probes: ['address-owners', 'host-to-container']},
   evaluate: ({model, probes}) => {
     // Every network on a parent shares its claims: gathered once per parent, not once per network.
     const claimsByParent = new Map<string, Map<string, Owner[]>>()

@@ -4,7 +4,7 @@ import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {onEachParent} from './support/common.js'
 
 export const parentEnslaved: Rule = {
-  meta: {id: 'parent-enslaved', code: 'MVD005', title: 'Parent is not enslaved to a bridge or bond', severity: 'fail', requires: ['links', 'sysfs', 'networks']},
+  meta: {id: 'parent-enslaved', code: 'MVD005', title: 'Parent is not enslaved to a bridge or bond', severity: 'fail', requires: ['links', 'sysfs', 'networks', 'containers']},
   evaluate: ({model}) =>
     onEachParent(model, (l2, parent) => {
       const sysfs = model.sysfs(parent.name)

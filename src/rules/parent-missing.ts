@@ -1,15 +1,16 @@
 import type {Finding, Rule} from '../engine/types.js'
 import {sh} from '../exec/quote.js'
 import {recreateNetworkCommands} from '../remedy/docker-commands.js'
-import type {HostModel, L2Network} from '../model/host-model.js'
+import {MissingSlice, type HostModel, type L2Network} from '../model/host-model.js'
 import {noParent} from './support/common.js'
 
 /** The link that carries the default route: the most likely new name of a renamed NIC. */
 function defaultRouteDevice(model: HostModel): string | undefined {
   try {
     return model.data('routes').find((route) => route.table === 'main' && route.dst === 'default' && route.dev)?.dev
-  } catch {
-    return undefined
+  } catch (error) {
+    if (error instanceof MissingSlice) return undefined
+    throw error
   }
 }
 
@@ -57,6 +58,6 @@ function judge(model: HostModel, l2: L2Network): Finding {
 }
 
 export const parentMissing: Rule = {
-  meta: {id: 'parent-missing', code: 'MVD003', title: 'Parent interface exists', severity: 'fail', requires: ['links', 'networks', 'containers']},
+  meta: {id: 'parent-missing', code: 'MVD003', title: 'Parent interface exists', severity: 'fail', requires: ['links', 'networks', 'containers'], optional: ['routes']},
   evaluate: ({model}) => model.l2Networks().map((l2) => judge(model, l2)),
 }

@@ -6,7 +6,7 @@ import {canonicalCidr, cidrContains, cidrsOverlap} from '../model/ip.js'
 import {notApplicable, onEachParent} from './support/common.js'
 
 export const subnetMismatch: Rule = {
-  meta: {id: 'subnet-mismatch', code: 'MVD013', title: "The network's subnet is the parent's LAN subnet", severity: 'warn', requires: ['links', 'addresses', 'networks']},
+  meta: {id: 'subnet-mismatch', code: 'MVD013', title: "The network's subnet is the parent's LAN subnet", severity: 'warn', requires: ['links', 'addresses', 'networks', 'containers']},
   evaluate: ({model}) =>
     onEachParent(model, (l2, parent) => {
       const subject = {network: l2.network.name, interface: parent.name}

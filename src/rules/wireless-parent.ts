@@ -4,7 +4,7 @@ import {recreateNetworkCommands} from '../remedy/docker-commands.js'
 import {onEachParent} from './support/common.js'
 
 export const wirelessParent: Rule = {
-  meta: {id: 'wireless-parent', code: 'MVD007', title: 'Parent is not Wi-Fi', severity: 'fail', requires: ['links', 'sysfs', 'networks']},
+  meta: {id: 'wireless-parent', code: 'MVD007', title: 'Parent is not Wi-Fi', severity: 'fail', requires: ['links', 'sysfs', 'networks', 'containers']},
   evaluate: ({model}) =>
     onEachParent(model, (l2, parent) => {
       const subject = {network: l2.network.name, interface: parent.name}

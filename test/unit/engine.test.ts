@@ -45,8 +45,15 @@ describe('evaluateRules', () => {
     expect(results[0]?.message).toContain('boom')
   })
 
-  it('skips a rule that reads a failed slice it did not declare', () => {
+  it('turns a read of a slice the rule did not declare into an error naming it, even when that slice failed', () => {
+    // Each rule sees only what it declares: an undeclared read is the rule's bug, not the host's missing data.
     const [result] = evaluateRules([rule('sneaky', ({model}) => (model.data('links'), []), [])], snapshot().failing('links', 'missing-tool', '`ip` is not installed').build())
+    expect(result).toMatchObject({outcome: 'error', message: 'The rule crashed: rule sneaky reads the links slice without declaring it'})
+  })
+
+  it('skips a rule that reads a failed slice it declared optional, with that slice\'s reason', () => {
+    const reader = rule('reader', ({model}) => (model.data('links'), []), [])
+    const [result] = evaluateRules([{...reader, meta: {...reader.meta, optional: ['links']}}], snapshot().failing('links', 'missing-tool', '`ip` is not installed').build())
     expect(result).toMatchObject({outcome: 'skip', skipKind: 'missing-data'})
     expect(result?.message).toContain('`ip` is not installed')
   })

@@ -3,6 +3,7 @@
  * with silence, it errored (the probe itself failed, which says nothing about the network), or it was not sent (a
  * missing tool, no root, a container that changed under the run). Rules judge only the first two.
  */
+import {assertDeclaredProbe} from '../../engine/narrow.js'
 import type {Finding, Subject} from '../../engine/types.js'
 import type {HostModel, L2Network} from '../../model/host-model.js'
 import {describe} from '../../probe/describe.js'
@@ -13,6 +14,7 @@ export {describe}
 type Scope = Partial<Pick<ProbeRecord, 'network' | 'container' | 'target' | 'parent'>>
 
 export function recordsFor(probes: ProbeResults | undefined, purpose: ProbePurpose, match: Scope = {}): ProbeRecord[] {
+  assertDeclaredProbe(probes, purpose)
   return (probes?.records ?? []).filter(
     (record) => record.purpose === purpose && Object.entries(match).every(([key, value]) => record[key as keyof ProbeRecord] === value),
   )

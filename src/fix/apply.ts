@@ -10,27 +10,9 @@ import {UserError} from '../errors.js'
 import type {FixAction} from '../engine/types.js'
 import {shellLine} from '../exec/quote.js'
 import {writeAtomically} from '../output.js'
-import {runProgram, runProgramSync, type ProgramResult} from '../exec/run.js'
+import type {Runner, UndoRunner} from '../exec/change.js'
 import type {Persistence} from '../remedy/persistence.js'
 import type {FixStep} from './plan.js'
-
-/** What running one argv told us: no `failure` on success; an `exitCode` when the program ran to its end. */
-export type RunResult = Pick<ProgramResult, 'failure' | 'exitCode'>
-
-export type Runner = (argv: string[]) => Promise<RunResult>
-
-/** The same, blocking: undoing must also work in a signal handler, so there is one undo path and it is synchronous. */
-export type UndoRunner = (argv: string[]) => RunResult
-
-export const runWithoutShell =
-  (timeoutMs: number, onSpawn?: (pid: number) => void): Runner =>
-  ([file = '', ...args]) =>
-    runProgram(file, args, {timeoutMs, ...(onSpawn ? {onSpawn} : {})})
-
-export const undoWithoutShell =
-  (timeoutMs: number): UndoRunner =>
-  ([file = '', ...args]) =>
-    runProgramSync(file, args, {timeoutMs})
 
 export interface CommandResult {
   command: string

@@ -7,6 +7,7 @@ import type {Report} from '../engine/report.js'
 import {exitCodeFor} from '../engine/status.js'
 import type {FixAction} from '../engine/types.js'
 import {onInterrupt} from '../interrupt.js'
+import {hostChanger, hostUndoer, type Runner} from '../exec/change.js'
 import {stopChildSync} from '../exec/run.js'
 import {shellLine} from '../exec/quote.js'
 import {HostModel} from '../model/host-model.js'
@@ -15,7 +16,7 @@ import {diagnose, redactDiagnosis, type DoctorOptions} from '../pipeline.js'
 import {proveFree} from '../probe/kinds/arp.js'
 import type {ProbePurpose} from '../probe/types.js'
 import {RULES} from '../rules/index.js'
-import {applyActions, restoreFiles, rollBack, runWithoutShell, undoWithoutShell, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type Runner, type WrittenFile} from './apply.js'
+import {applyActions, restoreFiles, rollBack, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type WrittenFile} from './apply.js'
 import {addressesToProve, buildFixPlan, checkKey, proofFromRecord, type AddressProof, type FixPlan, type FixStep} from './plan.js'
 import type {ApplyReport} from './render.js'
 import {verifyWithRetries} from './verify.js'
@@ -93,7 +94,7 @@ export async function applyChanges(changes: Changes, before: Report, options: Do
   const {steps, actions} = changes
   if (isEmpty(changes)) return {result: 'nothing', applied: [], persisted: []}
   let running: number | undefined
-  const spawn = runWithoutShell(options.commandTimeoutMs, (pid) => (running = pid))
+  const spawn = hostChanger(options.commandTimeoutMs, (pid) => (running = pid))
   const run: Runner = async (argv) => {
     try {
       return await spawn(argv)
@@ -107,7 +108,7 @@ export async function applyChanges(changes: Changes, before: Report, options: Do
   // while a change's program runs: it is stopped first, so its change cannot land after the undo.
   const undo = (): CommandResult[] => {
     if (running !== undefined) stopChildSync(running)
-    const results = rollBack(journal.splice(0), undoWithoutShell(options.commandTimeoutMs))
+    const results = rollBack(journal.splice(0), hostUndoer(options.commandTimeoutMs))
     restoreFiles(written.splice(0))
     return results
   }

@@ -7,7 +7,8 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../../src/engine/report.js'
 import type {CheckResult, FixAction} from '../../../src/engine/types.js'
-import {applyActions, restoreFiles, rollBack, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type Runner, type RunResult, type UndoRunner, type WrittenFile} from '../../../src/fix/apply.js'
+import type {Runner, RunResult, UndoRunner} from '../../../src/exec/change.js'
+import {applyActions, restoreFiles, rollBack, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type WrittenFile} from '../../../src/fix/apply.js'
 import type {FixStep} from '../../../src/fix/plan.js'
 import type {Persistence} from '../../../src/remedy/persistence.js'
 

@@ -4,7 +4,7 @@ import {UserError} from './errors.js'
 import {printable} from './render/printable.js'
 
 /** oclif's parse errors span lines ("The following error occurred:", "See more help with --help"): one line, every reason kept. */
-export function oneLine(message: string): string {
+function oneLine(message: string): string {
   return message
     .split('\n')
     .map((line) => line.trim())

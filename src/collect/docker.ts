@@ -8,7 +8,7 @@ import {parseContainers, parseEngine, parseNetworks} from './parse-docker.js'
 import {IPV6_CONF_SCRIPT, parseIpv6Conf} from './parse-sysctl.js'
 
 /** The drivers whose endpoints sit directly on a host parent link. */
-export const L2_DRIVERS = ['macvlan', 'ipvlan'] as const
+const L2_DRIVERS = ['macvlan', 'ipvlan'] as const
 
 /** Turns the docker CLI's failure text into a failure the operator can act on. */
 export function classifyDockerFailure(failure: CollectFailure): CollectFailure {

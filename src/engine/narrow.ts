@@ -9,7 +9,7 @@ import type {ProbePurpose, ProbeResults} from '../probe/types.js'
 import {SLICE_NAMES, type SliceName, type Snapshot} from '../snapshot/types.js'
 import type {RuleInput, RuleMeta} from './types.js'
 
-export class UndeclaredRead extends Error {
+class UndeclaredRead extends Error {
   constructor(
     readonly rule: string,
     readonly what: string,

@@ -5,7 +5,7 @@ import {overallStatus, type Status} from './status.js'
 import {topologyOf, type TopologyNetwork} from './topology.js'
 import type {CheckResult, Outcome} from './types.js'
 
-export const REPORT_SCHEMA_VERSION = 1
+const REPORT_SCHEMA_VERSION = 1
 
 export interface Report {
   schemaVersion: number

@@ -12,7 +12,7 @@ export interface TargetResult {
   output: string
 }
 
-export interface FanOut {
+interface FanOut {
   results: Map<string, TargetResult>
   /** What `after` printed once every command had finished. */
   after?: string

@@ -62,7 +62,7 @@ export async function applyActions(actions: FixAction[], run: Runner, journal: J
 }
 
 /** Undos in reverse; one shared by several actions (deleting the shim takes its address and routes) runs once. */
-export function undoOrder(applied: FixAction[]): string[][] {
+function undoOrder(applied: FixAction[]): string[][] {
   return [...new Map(applied.toReversed().map((action) => [shellLine(action.undo), action.undo])).values()]
 }
 

@@ -11,7 +11,7 @@ import {persistenceCommands, persistenceFor, type Persistence, type ShimSpec} fr
 import type {ProbeRecord} from '../probe/types.js'
 import {poolMembership, serverAnswers, type ServerAnswers} from '../rules/support/dhcp-membership.js'
 
-export const FIX_PLAN_SCHEMA_VERSION = 1
+const FIX_PLAN_SCHEMA_VERSION = 1
 
 /** What ARP said about an address a fix would take, and for one Docker has not reserved, what the DHCP probe said. */
 export interface AddressProof {

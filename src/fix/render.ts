@@ -8,6 +8,7 @@ import {printableData} from '../render/printable.js'
 import type {CommandResult, WrittenFile} from './apply.js'
 import type {CheckChange, Verification} from './verify.js'
 import type {AddressProof, FixPlan, FixStep, ShimPersistence} from './plan.js'
+import {subjectText} from '../render/subject.js'
 
 /** The names doctor uses: `table` is the plain text a person reads at a terminal. */
 export const FIX_FORMATS = ['table', 'markdown', 'json'] as const
@@ -37,11 +38,6 @@ export interface ApplyReport {
 export interface FixOutcome {
   plan: FixPlan
   apply?: ApplyReport
-}
-
-function subjectText(subject: Subject): string {
-  const {network, container, interface: iface} = subject
-  return [network && `network ${network}`, container && `container ${container}`, iface && `interface ${iface}`].filter(Boolean).join(', ') || 'host'
 }
 
 const change = (entry: CheckChange) => `${entry.id} (${subjectText(entry.subject)}): ${entry.before} → ${entry.after}${entry.problem ? ` (${entry.problem})` : ''}`

@@ -62,7 +62,7 @@ export function l2NetworksOf(networks: DockerNetwork[]): L2Network[] {
  * How long a restarted container must stay up before its silence can mean anything: Docker's restart manager treats a
  * run of 10 s as a successful start (it then resets its back-off), and a probe round fits well inside it.
  */
-export const STEADY_AFTER_MS = 10_000
+const STEADY_AFTER_MS = 10_000
 
 /** Read-only views over a snapshot that several rules need. */
 export class HostModel {

@@ -5,7 +5,7 @@ import type * as IpNum from 'ip-num'
 // ip-num is CommonJS: require() loads it in a few ms, where an ESM import first scans every file of it for named exports (~50 ms a run).
 const {IPv4, IPv4CidrRange, IPv6, IPv6CidrRange, Validator} = createRequire(import.meta.url)('ip-num') as typeof IpNum
 
-export type CidrRange = IpNum.IPv4CidrRange | IpNum.IPv6CidrRange
+type CidrRange = IpNum.IPv4CidrRange | IpNum.IPv6CidrRange
 
 /** Strips a prefix length: Docker reports endpoint addresses as `192.168.1.5/24`. */
 export function bareAddress(address: string): string {
@@ -52,12 +52,6 @@ export function cidrContains(cidr: string, address: string): boolean {
   const single = parseCidr(bareAddress(address))
   if (!range || !single || isIPv6(cidr) !== isIPv6(address)) return false
   return range.getFirst().isLessThanOrEquals(single.getFirst()) && single.getFirst().isLessThanOrEquals(range.getLast())
-}
-
-/** True when every address of `inner` lies inside `outer`. */
-export function cidrCovers(outer: string, inner: string): boolean {
-  const innerRange = parseCidr(inner)
-  return innerRange !== undefined && cidrContains(outer, innerRange.getFirst().toString()) && cidrContains(outer, innerRange.getLast().toString())
 }
 
 export function cidrsOverlap(a: string, b: string): boolean {

@@ -12,7 +12,7 @@ function receiver(record: ProbeRecord): string {
 }
 
 /** "host → web (192.168.77.2): no reply (L2: ARP unresolved, …)": the sender always on the left, the receiver on the right. */
-export function describe(record: ProbeRecord): string {
+export function describeProbe(record: ProbeRecord): string {
   const path = `${sender(record)} → ${receiver(record)}`
   if (record.outcome === 'reply') return `${path}: reply${record.rttMs === undefined ? '' : ` in ${record.rttMs} ms`}`
   if (record.outcome === 'error') return `${path}: probe error (${record.detail ?? 'unknown'})`

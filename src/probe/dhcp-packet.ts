@@ -3,7 +3,7 @@ import type {DhcpOffer} from './types.js'
 
 const MAGIC_COOKIE = 0x63_82_53_63
 
-export function macBytes(mac: string): Buffer {
+function macBytes(mac: string): Buffer {
   return Buffer.from(mac.split(':').map((part) => Number.parseInt(part, 16)))
 }
 

@@ -4,7 +4,7 @@
  */
 import {isSea} from 'node:sea'
 
-export interface SweepReply {
+interface SweepReply {
   target: string
   rttMs?: number
 }

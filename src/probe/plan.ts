@@ -23,7 +23,7 @@ export interface IcmpProbe {
   container?: string
 }
 
-export interface AddressOwner {
+interface AddressOwner {
   address: string
   network: string
   /** Who Docker says holds it, and with which MAC when that is known. */
@@ -38,14 +38,14 @@ export interface ScratchProbe {
   owners: AddressOwner[]
 }
 
-export interface ProbePlan {
+interface ProbePlan {
   icmp: IcmpProbe[]
   scratch: ScratchProbe[]
   skipped: ProbeSkip[]
 }
 
 /** Upper bound on packets of one kind per run, whatever the host looks like. */
-export const MAX_TARGETS = 1024
+const MAX_TARGETS = 1024
 
 export function planProbes(model: HostModel): ProbePlan {
   const icmp: IcmpProbe[] = []

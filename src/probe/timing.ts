@@ -18,13 +18,13 @@ export interface ProbeWaits {
  * What a process that sends probes from inside a namespace gets beyond its wait: entering the namespace (nsenter,
  * `ip netns exec`), forking one program per target, and the neighbour dump that follows the pings.
  */
-export const NAMESPACE_PROCESS_MARGIN_MS = 2000
+const NAMESPACE_PROCESS_MARGIN_MS = 2000
 
 /** What one arping run from the host's own namespace gets beyond its wait: starting it, nothing to enter or read after. */
-export const HOST_PROCESS_MARGIN_MS = 1000
+const HOST_PROCESS_MARGIN_MS = 1000
 
 /** What the `ip` commands that set up and remove a throw-away interface get beyond the longest wait of what runs in it. */
-export const SCRATCH_MARGIN_MS = 1000
+const SCRATCH_MARGIN_MS = 1000
 
 /** Asking arping for its version: no packet, no wait, only a program starting. */
 export const VERSION_QUERY_LIMIT_MS = 2000

@@ -22,7 +22,7 @@ export interface NetworkChanges {
   aux?: Record<string, string>
 }
 
-export function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
+function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
   const driver = changes.driver ?? l2.driver
   const words = ['docker', 'network', 'create', '-d', driver]
   const parent = changes.parent ?? l2.parent

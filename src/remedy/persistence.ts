@@ -17,7 +17,7 @@ export interface ShimSpec {
   routes: string[]
 }
 
-export type Manager = 'systemd-networkd' | 'NetworkManager' | 'ifupdown' | 'systemd-unit'
+type Manager = 'systemd-networkd' | 'NetworkManager' | 'ifupdown' | 'systemd-unit'
 
 export interface Persistence {
   manager: Manager
@@ -60,7 +60,7 @@ export function unwritableName(name: string, what = 'interface'): string | undef
 }
 
 /** Why `spec` cannot be written into a file or a command line as it is, or undefined when it can. */
-export function unwritableReason(spec: ShimSpec): string | undefined {
+function unwritableReason(spec: ShimSpec): string | undefined {
   const badName = unwritableName(spec.name, 'shim') ?? unwritableName(spec.parent, 'parent')
   if (badName) return badName
   if (!(spec.mode in NM_MODE)) return `the macvlan mode ${JSON.stringify(spec.mode)} is not one the kernel knows`

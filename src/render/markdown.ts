@@ -5,9 +5,10 @@
 import type {Report} from '../engine/report.js'
 import type {TopologyNetwork} from '../engine/topology.js'
 import type {CheckResult} from '../engine/types.js'
-import {describe} from '../probe/describe.js'
+import {describeProbe} from '../probe/describe.js'
 import {causalView, consequenceList, problemsText, type CausalView, type RootCause} from './causes.js'
 import type {RenderOptions} from './options.js'
+import {subjectText} from './subject.js'
 import {replayedProbesText, whyNoProbes} from './table.js'
 
 const ICON: Record<CheckResult['outcome'], string> = {fail: '❌', warn: '⚠️', error: '💥', skip: '⏭️', pass: '✅'}
@@ -19,7 +20,7 @@ export const DOCS_BASE_URL = 'https://github.com/macvlan-doctor/macvlan-doctor/b
 export const MARKDOWN_LIMIT_BYTES = 60_000
 
 /** A network's containers drawn one by one up to this many; beyond it only those with a problem are, the rest counted. */
-export const DIAGRAM_CONTAINERS = 30
+const DIAGRAM_CONTAINERS = 30
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 
@@ -38,10 +39,7 @@ export function fence(info: string, lines: string[]): string[] {
 
 const natural = new Intl.Collator('en', {numeric: true})
 
-function subjectText(check: CheckResult): string {
-  const {network, container, interface: iface} = check.subject
-  return [network && `network ${code(network)}`, container && `container ${code(container)}`, iface && `interface ${code(iface)}`].filter(Boolean).join(', ') || 'host'
-}
+const subjectOf = (check: CheckResult) => subjectText(check.subject, {name: code})
 
 /** What went wrong in a few words, for a heading: the message up to its first clause. */
 function statement(message: string): string {
@@ -66,9 +64,9 @@ function docsLink(check: CheckResult, base: string): string {
 /** A problem in full: heading that states it, subject and message, what it explains, evidence, fix, docs. */
 function problem(root: RootCause, base: string): string[] {
   const {check, consequences} = root
-  const lines = [`### ${ICON[check.outcome]} ${check.id}: ${inline(statement(check.message))}`, '', `${subjectText(check)}. ${inline(check.message)} (${check.code})`, '']
+  const lines = [`### ${ICON[check.outcome]} ${check.id}: ${inline(statement(check.message))}`, '', `${subjectOf(check)}. ${inline(check.message)} (${check.code})`, '']
   if (consequences.length > 0) {
-    lines.push(`**Also explains** ${consequenceList(consequences)}, which ${consequences.length === 1 ? 'needs no fix of its own' : 'need no fix of their own'}:`, '', ...consequences.map((consequence) => `- ${ICON[consequence.outcome]} ${consequence.id}, ${subjectText(consequence)}: ${inline(consequence.message)}`), '')
+    lines.push(`**Also explains** ${consequenceList(consequences)}, which ${consequences.length === 1 ? 'needs no fix of its own' : 'need no fix of their own'}:`, '', ...consequences.map((consequence) => `- ${ICON[consequence.outcome]} ${consequence.id}, ${subjectOf(consequence)}: ${inline(consequence.message)}`), '')
   }
   if (check.evidence) {
     lines.push('<details><summary>Evidence</summary>', '', ...factLines(check.evidence.facts), '', 'See it yourself:', '', ...fence('sh', check.evidence.commands), '', '</details>', '')
@@ -84,7 +82,7 @@ function problem(root: RootCause, base: string): string[] {
 /** A problem in two lines, when the full ones would not fit: it is still named, with its finding. */
 function compactProblem(root: RootCause): string[] {
   const {check, consequences} = root
-  return [`### ${ICON[check.outcome]} ${check.id}: ${inline(statement(check.message))}`, '', `${subjectText(check)}. ${inline(check.message)}${consequences.length > 0 ? ` Also explains ${consequenceList(consequences)}.` : ''}`, '']
+  return [`### ${ICON[check.outcome]} ${check.id}: ${inline(statement(check.message))}`, '', `${subjectOf(check)}. ${inline(check.message)}${consequences.length > 0 ? ` Also explains ${consequenceList(consequences)}.` : ''}`, '']
 }
 
 /** Mermaid node ids must be plain words; labels go in quotes, with quotes and backticks (Mermaid's Markdown strings) as entities. */
@@ -184,7 +182,7 @@ function probeSummary(report: Report): {lines: string[]; unanswered: string[]} {
     ...probes.skipped.map((skip) => `- not probed: ${inline(skip.reason)}${skip.hint ? ` (${inline(skip.hint)})` : ''}`),
     ...(probes.skipped.length > 0 ? [''] : []),
   ]
-  const unanswered = probes.records.filter((record) => record.outcome !== 'reply').map((record) => `- ${cell(record.purpose)}: ${cell(describe(record))}`)
+  const unanswered = probes.records.filter((record) => record.outcome !== 'reply').map((record) => `- ${cell(record.purpose)}: ${cell(describeProbe(record))}`)
   return {lines, unanswered}
 }
 

@@ -21,7 +21,7 @@ export function printable(text: string): string {
 }
 
 /** `printable` for text that is several lines on purpose (a file's content): only the line breaks stay. */
-export function printableLines(text: string): string {
+function printableLines(text: string): string {
   return text.split('\n').map(printable).join('\n')
 }
 

@@ -2,11 +2,12 @@ import stringWidth from 'string-width'
 
 import type {Report} from '../engine/report.js'
 import type {CheckResult, Outcome} from '../engine/types.js'
-import {describe} from '../probe/describe.js'
+import {describeProbe} from '../probe/describe.js'
 import {refText} from '../engine/causal.js'
 import {causalView, consequenceList, problemsText, type CausalView} from './causes.js'
 import {statusUnder} from '../engine/status.js'
 import type {RenderOptions} from './options.js'
+import {subjectText} from './subject.js'
 
 const OUTCOME_ORDER: Record<Outcome, number> = {fail: 0, error: 1, warn: 2, skip: 3, pass: 4}
 const OUTCOME_COLOR: Record<Outcome, number> = {fail: 31, error: 35, warn: 33, skip: 90, pass: 32}
@@ -22,10 +23,8 @@ function paint(text: string, code: number, color: boolean): string {
 
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - stringWidth(text)))
 
-function subjectText(check: CheckResult): string {
-  const {container, interface: iface} = check.subject
-  return [container && `container ${container}`, iface && `if ${iface}`].filter(Boolean).join(', ') || '-'
-}
+/** The subject beside the network column: container and interface only. */
+const subjectCell = (check: CheckResult) => subjectText(check.subject, {network: false, interfaceLabel: 'if', none: '-'})
 
 function shown(check: CheckResult, verbose: boolean): boolean {
   if (verbose) return true
@@ -95,7 +94,7 @@ function fixLines(checks: CheckResult[], printed: Set<string>): string[] {
     const key = JSON.stringify([check.fix.summary, check.fix.commands])
     if (printed.has(key)) return []
     printed.add(key)
-    return ['', `fix ${check.id} (${subjectText(check)}): ${check.fix.summary}`, ...check.fix.commands.map((command) => `  $ ${command}`)]
+    return ['', `fix ${check.id} (${subjectCell(check)}): ${check.fix.summary}`, ...check.fix.commands.map((command) => `  $ ${command}`)]
   })
 }
 
@@ -147,7 +146,7 @@ function probeLines(report: Report, verbose: boolean): string[] {
     ...(replayed ? [`probes ${replayed}`] : []),
     `probes: ${probes.records.length} sent in ${(probes.durationMs / 1000).toFixed(1)} s from ${origins.join(', ') || 'nowhere'}${scratch ? ` and throw-away MAC ${scratch.from.mac} on ${scratch.parent}` : ''}; ${unanswered.length - errored.length} without reply${errored.length > 0 ? `, ${errored.length} failed to run` : ''}`,
   ]
-  for (const record of verbose ? probes.records : unanswered) lines.push(`  ${describe(record)}`)
+  for (const record of verbose ? probes.records : unanswered) lines.push(`  ${describeProbe(record)}`)
   for (const skip of probes.skipped) lines.push(`  not probed: ${skip.reason}${skip.hint ? ` — ${skip.hint}` : ''}`)
   if (probes.removedStale) lines.push(`  removed, left by a killed run: ${probes.removedStale.join(', ')}`)
   return lines
@@ -203,7 +202,7 @@ function rowsOf(checks: CheckResult[], view: CausalView, verbose: boolean): Row[
 /** Columns sized to the terminal: the check id and subject are never cut, only the finding wraps. */
 function terminalRows(rows: Row[], columns: number, color: boolean): string[] {
   const idText = (row: Row) => (row.folded ? `${row.folded.length} checks` : row.consequence ? `↳ ${row.check.id}` : row.check.id)
-  const subjectOf = (row: Row) => (row.folded ? '-' : subjectText(row.check))
+  const subjectOf = (row: Row) => (row.folded ? '-' : subjectCell(row.check))
   const findingOf = (row: Row) => (row.folded ? `${row.check.message} (${[...new Set(row.folded.map((check) => check.id))].join(', ')})` : row.check.message)
   const idWidth = Math.max(5, ...rows.map((row) => stringWidth(idText(row))))
   const subjectWidth = Math.max(7, ...rows.map((row) => stringWidth(subjectOf(row))))

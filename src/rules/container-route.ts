@@ -2,7 +2,7 @@ import type {Finding, Rule} from '../engine/types.js'
 import {sh} from '../exec/quote.js'
 import {bareAddress, cidrContains} from '../model/ip.js'
 import {notApplicable} from './support/common.js'
-import {answersFor, describe, probeFacts, unaskedText} from './support/probe-evidence.js'
+import {answersFor, describeProbe, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 export const containerRoute: Rule = {
   meta: {
@@ -65,7 +65,7 @@ export const containerRoute: Rule = {
             {
               outcome: 'fail',
               subject,
-              message: `${container.name} cannot reach ${unreachable.map((record) => (record.purpose === 'container-to-gateway' ? `its gateway ${record.target}` : `its peer ${record.target}`)).join(' or ')}: ${unreachable.map(describe).join('; ')}.${problems.length > 0 ? ` It also ${described}.` : ''}`,
+              message: `${container.name} cannot reach ${unreachable.map((record) => (record.purpose === 'container-to-gateway' ? `its gateway ${record.target}` : `its peer ${record.target}`)).join(' or ')}: ${unreachable.map(describeProbe).join('; ')}.${problems.length > 0 ? ` It also ${described}.` : ''}`,
               evidence,
               symptoms: [...new Set([...unreachable.map((record) => (record.purpose === 'container-to-gateway' ? 'gateway-unreachable' : 'peer-unreachable')), ...problems.map(({symptom}) => symptom)])],
               fix: {
@@ -78,7 +78,7 @@ export const containerRoute: Rule = {
           ]
         }
         if (problems.length === 0) {
-          const proof = probed.length > 0 ? ` Proven: ${probed.map(describe).join('; ')}.` : ''
+          const proof = probed.length > 0 ? ` Proven: ${probed.map(describeProbe).join('; ')}.` : ''
           return [{outcome: 'pass', subject, message: `${container.name} routes off its subnet via ${defaults[0]?.gateway ?? 'no gateway (internal network)'}.${proof}${unasked ? ` Reachability ${unasked}.` : ''}`, evidence}]
         }
         return [

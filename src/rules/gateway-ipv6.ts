@@ -4,7 +4,7 @@ import {ipv6Pools} from '../model/host-model.js'
 import {bareAddress} from '../model/ip.js'
 import {notApplicable} from './support/common.js'
 import {endpointDevice, globalIpv6, ipv6Defaults, routeText} from './support/ipv6.js'
-import {answersFor, describe, probeFacts, unaskedText} from './support/probe-evidence.js'
+import {answersFor, describeProbe, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 /** Neighbour states that mean the container asked for the gateway's MAC and nothing answered. */
 const UNANSWERED = ['FAILED', 'INCOMPLETE']
@@ -78,7 +78,7 @@ export const gatewayIpv6: Rule = {
         const unreachable = answers.judged.filter((record) => record.outcome === 'no-reply')
         const unanswered = neighbour?.state.some((state) => UNANSWERED.includes(state)) ? neighbour : undefined
         if (unreachable.length > 0 || unanswered) {
-          const proof = unreachable.length > 0 ? unreachable.map(describe).join('; ') : `its neighbour entry for ${gateway} is ${unanswered?.state.join(',')}: nothing answered its neighbour solicitations`
+          const proof = unreachable.length > 0 ? unreachable.map(describeProbe).join('; ') : `its neighbour entry for ${gateway} is ${unanswered?.state.join(',')}: nothing answered its neighbour solicitations`
           const l2Silent = unreachable.some((record) => record.l2 === 'unresolved') || unanswered !== undefined
           return fail(
             `${container.name} cannot reach its IPv6 gateway ${gateway}: ${proof}. Every IPv6 packet it sends off ${pools.map((pool) => pool.subnet).join(', ')} is lost${l2Silent ? `: nothing on the LAN holds ${gateway}` : ''}.`,
@@ -102,7 +102,7 @@ export const gatewayIpv6: Rule = {
           {
             outcome: 'pass',
             subject,
-            message: `${container.name} routes IPv6 via its gateway ${gateway}.${proven.length > 0 ? ` Proven: ${proven.map(describe).join('; ')}.` : ''}${unasked ? ` Reachability ${unasked}.` : ''}`,
+            message: `${container.name} routes IPv6 via its gateway ${gateway}.${proven.length > 0 ? ` Proven: ${proven.map(describeProbe).join('; ')}.` : ''}${unasked ? ` Reachability ${unasked}.` : ''}`,
             evidence,
           },
         ]

@@ -5,7 +5,7 @@ import {bareAddress} from '../model/ip.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import {shimFix} from '../remedy/shim.js'
 import {downReason, noParent, notApplicable} from './support/common.js'
-import {answeredByAnother, answersFor, describe, probeFacts, unaskedText} from './support/probe-evidence.js'
+import {answeredByAnother, answersFor, describeProbe, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
 function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: ProbeResults | undefined): Finding {
@@ -19,11 +19,11 @@ function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: P
   const failed = records.filter((record) => record.outcome === 'no-reply' || answeredByAnother(model, l2, record))
   if (failed.length === 0) {
     // What the routes say stands for the containers no probe answered for.
-    if (unasked && finding.outcome !== 'pass') return {...finding, message: `${finding.message} The host reached only ${records.map(describe).join('; ')}.${notProbed}`, evidence}
-    return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describe).join('; ')}).${notProbed}`, evidence}
+    if (unasked && finding.outcome !== 'pass') return {...finding, message: `${finding.message} The host reached only ${records.map(describeProbe).join('; ')}.${notProbed}`, evidence}
+    return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describeProbe).join('; ')}).${notProbed}`, evidence}
   }
   const told = (record: ProbeRecord) =>
-    answeredByAnother(model, l2, record) ? `${describe(record)}, but through ${l2.parent} itself, which the container's own link never answers: another device holds ${record.target} (see ip-conflict)` : describe(record)
+    answeredByAnother(model, l2, record) ? `${describeProbe(record)}, but through ${l2.parent} itself, which the container's own link never answers: another device holds ${record.target} (see ip-conflict)` : describeProbe(record)
   const proof = `Confirmed by probes: ${failed.map(told).join('; ')}.`
   if (finding.outcome === 'pass') {
     return {outcome: 'fail', subject: finding.subject, message: `The routes point at a path to the containers, but it does not work: ${proof}${notProbed}`, evidence, symptoms: ['unreachable']}

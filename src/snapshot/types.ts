@@ -291,7 +291,3 @@ export interface Snapshot extends SnapshotSlices {
 export function sliceData<T>(slice: Slice<T>): T | undefined {
   return 'data' in slice ? slice.data : undefined
 }
-
-export function sliceError<T>(slice: Slice<T>): CollectError | undefined {
-  return 'error' in slice ? slice.error : undefined
-}

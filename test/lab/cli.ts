@@ -14,7 +14,7 @@ function engineArgument(name: string | undefined): EngineName {
   return name as EngineName
 }
 
-async function describe(lab: Lab): Promise<void> {
+async function printHowToUse(lab: Lab): Promise<void> {
   console.log(`lab ${lab.id} is up with ${ENGINES[lab.engine].name}: host namespace ${lab.hostNs}, LAN namespace ${lab.lanNs}`)
   console.log(`  run the doctor:  ip netns exec ${lab.hostNs} env DOCKER_HOST=${lab.dockerHost} ./bin/run.js doctor`)
   console.log(`  tear it down:    npm run lab -- down ${lab.id}`)
@@ -25,7 +25,7 @@ switch (verb) {
   case 'up': {
     const lab = await Lab.up({engine: engineArgument(argument)})
     lab.detach()
-    await describe(lab)
+    await printHowToUse(lab)
     break
   }
   case 'scenario': {
@@ -43,7 +43,7 @@ switch (verb) {
     }
     lab.detach()
     console.log(`${argument}: ${scenario.description}`)
-    await describe(lab)
+    await printHowToUse(lab)
     break
   }
   case 'down': {

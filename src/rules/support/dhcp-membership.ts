@@ -45,7 +45,7 @@ export function answerLines(answers: ServerAnswers, questions: DhcpQuestion[]): 
  * Whether `address` (held by someone, so asked about by its free neighbours) is in the server's pool: in when both
  * neighbours are, out when neither is (unless the pool is that one address), undecided otherwise.
  */
-export function membershipBeside(answers: ServerAnswers, questions: DhcpQuestion[], address: string): Membership {
+function membershipBeside(answers: ServerAnswers, questions: DhcpQuestion[], address: string): Membership {
   const beside = questions.filter((question) => question.beside === address).map((question) => answers.of(question.address))
   if (beside.length === 0 || beside.includes('unanswered')) return 'unanswered'
   if (beside.every((answer) => answer === 'in')) return 'in'

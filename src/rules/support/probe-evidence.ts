@@ -6,10 +6,10 @@
 import {assertDeclaredProbe} from '../../engine/narrow.js'
 import type {Finding, Subject} from '../../engine/types.js'
 import type {HostModel, L2Network} from '../../model/host-model.js'
-import {describe} from '../../probe/describe.js'
+import {describeProbe} from '../../probe/describe.js'
 import type {ProbePurpose, ProbeRecord, ProbeResults, ProbeSkip} from '../../probe/types.js'
 
-export {describe}
+export {describeProbe}
 
 type Scope = Partial<Pick<ProbeRecord, 'network' | 'container' | 'target' | 'parent'>>
 
@@ -22,7 +22,7 @@ export function recordsFor(probes: ProbeResults | undefined, purpose: ProbePurpo
 
 /** What a probe record contributes to a finding's evidence: the result and the exact command. */
 export function probeFacts(records: ProbeRecord[]): {probes: string[]; probeCommands: string[]} {
-  return {probes: records.map(describe), probeCommands: [...new Set(records.map((record) => record.command))]}
+  return {probes: records.map(describeProbe), probeCommands: [...new Set(records.map((record) => record.command))]}
 }
 
 export interface ProbeAnswers {
@@ -47,7 +47,7 @@ export function answersFor(probes: ProbeResults | undefined, purposes: ProbePurp
 
 /** Why some of the question went unasked, in words ("not probed: …"), or undefined when nothing was kept back. */
 export function unaskedText(answers: ProbeAnswers): string | undefined {
-  const reasons = [...answers.errored.map(describe), ...answers.notRun.map((skip) => skip.reason)]
+  const reasons = [...answers.errored.map(describeProbe), ...answers.notRun.map((skip) => skip.reason)]
   return reasons.length > 0 ? `not probed: ${[...new Set(reasons)].join('; ')}` : undefined
 }
 

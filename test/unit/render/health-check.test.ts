@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {Report} from '../../../src/engine/report.js'
 import {exitCodeFor} from '../../../src/engine/status.js'
-import {describe as describeProbe} from '../../../src/probe/describe.js'
+import {describeProbe} from '../../../src/probe/describe.js'
 import type {ProbeRecord, ProbeResults} from '../../../src/probe/types.js'
 import {render} from '../../../src/render/index.js'
 import {goldenReport} from '../../helpers/golden.js'

@@ -30,12 +30,6 @@ const importers = (test: (target: string) => boolean) => [...imports].filter(([,
 /** A registered rule: a file directly in src/rules/, other than the registry. */
 const isRule = (file: string) => /^rules\/[^/]+\.ts$/.test(file) && file !== 'rules/index.ts'
 
-/**
- * shim-incomplete and the probe plan still take shimPlan from host-isolation, until it moves to src/remedy/shim.ts;
- * delete these two lines with that move.
- */
-const SHIM_PLAN_NOT_YET_MOVED = new Set(['rules/shim-incomplete.ts', 'probe/plan.ts'])
-
 describe('the layout of src/', () => {
   it('finds the imports it checks', () => {
     expect(imports.get('rules/host-isolation.ts')).toContain('rules/support/common.ts')
@@ -43,13 +37,13 @@ describe('the layout of src/', () => {
   })
 
   it('has no rule importing another rule: what rules share lives in src/rules/support/', () => {
-    const offenders = [...imports].filter(([file, targets]) => isRule(file) && !SHIM_PLAN_NOT_YET_MOVED.has(file) && targets.some(isRule)).map(([file]) => file)
+    const offenders = [...imports].filter(([file, targets]) => isRule(file) && targets.some(isRule)).map(([file]) => file)
     expect(offenders).toEqual([])
   })
 
   it('keeps probe code out of collection code and out of rules', () => {
     expect(importers((target) => target.startsWith('collect/')).filter((file) => file.startsWith('probe/'))).toEqual([])
-    expect(importers(isRule).filter((file) => file.startsWith('probe/') && !SHIM_PLAN_NOT_YET_MOVED.has(file))).toEqual([])
+    expect(importers(isRule).filter((file) => file.startsWith('probe/'))).toEqual([])
   })
 
   it('starts programs only from src/exec/', () => {

@@ -19,7 +19,7 @@ function sources(directory: string): string[] {
 const imports = new Map(
   sources(SRC).map((path) => {
     const text = readFileSync(path, 'utf8')
-    const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => (match[1] ?? match[2]) as string)
+    const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)].map((match) => (match[1] ?? match[2] ?? match[3]) as string)
     const resolved = specifiers.map((specifier) => (specifier.startsWith('.') ? relative(SRC, resolve(dirname(path), specifier)).replace(/\.js$/, '.ts') : specifier))
     return [relative(SRC, path), resolved] as const
   }),

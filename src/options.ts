@@ -27,7 +27,7 @@ const nonEmpty = Flags.custom<string>({
 })
 
 export const collectionFlags = {
-  timeout: Flags.integer({description: 'Time limit for each collection command, in milliseconds.', default: 5000, min: 100, max: 600_000}),
+  timeout: Flags.integer({description: 'Time limit for each command the tool runs, in milliseconds: every collection command, and with fix --apply every change and its undo.', default: 5000, min: 100, max: 600_000}),
   concurrency: Flags.integer({description: 'How many container namespaces to inspect at once.', default: 32, min: 1, max: 1024}),
 }
 

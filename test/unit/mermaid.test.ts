@@ -38,26 +38,35 @@ async function parseInChromium(diagrams: string[]): Promise<string[]> {
         })();
       </script></body></html>`,
     )
-    const {stdout} = await execa('chromium', [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${join(dir, 'profile')}`,
-      '--virtual-time-budget=60000',
-      '--dump-dom',
-      `file://${page}`,
-    ], {timeout: 60_000})
-    const results = /data-results="([^"]*)"/.exec(stdout)?.[1]
-    if (!results) throw new Error('the page reported no results')
-    return JSON.parse(results.replaceAll('&quot;', '"')) as string[]
+    // Chromium sometimes exits before the page's script ran (under load, or beside another Chromium): that says
+    // nothing about the diagrams, so it gets one more try; the parse results themselves are never retried.
+    for (let attempt = 1; ; attempt++) {
+      const results = await renderedResults(page, join(dir, `profile-${attempt}`))
+      if (results) return JSON.parse(results.replaceAll('&quot;', '"')) as string[]
+      if (attempt === 2) throw new Error('the page reported no results')
+    }
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
+}
+
+/** The page's results attribute as Chromium dumped it, or undefined when Chromium exited before the script set it. */
+async function renderedResults(page: string, profile: string): Promise<string | undefined> {
+  const {stdout} = await execa('chromium', [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+    '--virtual-time-budget=60000',
+    '--dump-dom',
+    `file://${page}`,
+  ], {timeout: 60_000})
+  return /data-results="([^"]*)"/.exec(stdout)?.[1]
 }
 
 describe('Mermaid topology diagrams', () => {

@@ -63,9 +63,9 @@ export async function loadConfig(path: string | undefined): Promise<DoctorConfig
   }
   return {
     path: file,
-    ignore: (value.ignore as string[] | undefined) ?? [],
-    failOn: (value.failOn as 'warn' | 'fail' | undefined) ?? 'warn',
-    dhcpRanges: (value.dhcpRanges as string[] | undefined) ?? [],
+    ignore: value.ignore ?? [],
+    failOn: value.failOn ?? 'warn',
+    dhcpRanges: value.dhcpRanges ?? [],
     ...(value.macSprawlThreshold === undefined ? {} : {macSprawlThreshold: value.macSprawlThreshold as number}),
     ...(value.dhcpTimeoutMs === undefined ? {} : {dhcpTimeoutMs: value.dhcpTimeoutMs as number}),
   }

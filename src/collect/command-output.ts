@@ -42,6 +42,7 @@ export async function runJson(file: string, args: readonly string[], options: Ru
  * in lib/json_writer.c), so an interface named with ESC or SOH, which the kernel accepts, made all of `ip -j`'s
  * output unreadable. Escaping them changes nothing else: they can only occur inside strings.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
 const RAW_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g
 
 export function parseJsonOutput(file: string, args: readonly string[], stdout: string): unknown {

@@ -36,7 +36,7 @@ function narrowSnapshot(snapshot: Snapshot, meta: RuleMeta, log?: ReadLog): Snap
         if (!meta.requires.includes(property) && !meta.optional?.includes(property)) throw new UndeclaredRead(meta.id, `the ${property} slice`)
         log?.slices.add(property)
       }
-      return Reflect.get(target, property, receiver)
+      return Reflect.get(target, property, receiver) as unknown
     },
   })
 }

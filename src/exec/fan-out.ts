@@ -51,7 +51,7 @@ export async function fanOut(enter: string[], each: string, targets: string[], t
 
 /** Runs `worker` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapLimit<I, O>(items: readonly I[], limit: number, worker: (item: I) => Promise<O>): Promise<O[]> {
-  const results: O[] = new Array(items.length)
+  const results = new Array<O>(items.length)
   let next = 0
   const lane = async () => {
     while (next < items.length) {

@@ -163,7 +163,7 @@ function ending(code: number | null, signal: NodeJS.Signals | null, timedOut: bo
  */
 export function runProgramSync(file: string, args: readonly string[], options: Omit<ProgramOptions, 'input' | 'onSpawn'>): ProgramResult {
   const result = spawnSync(file, args, {env: {...process.env, LC_ALL: 'C', ...options.env}, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: options.timeoutMs, killSignal: 'SIGKILL'})
-  const error = result.error as NodeJS.ErrnoException | undefined
+  const error: NodeJS.ErrnoException | undefined = result.error
   const timedOut = error?.code === 'ETIMEDOUT'
   const base = {stdout: (result.stdout ?? '').replace(/\r?\n$/, ''), stderr: result.stderr ?? '', timedOut}
   if (error && !timedOut) return {...base, ...(error.code ? {errorCode: error.code} : {}), failure: error.message}

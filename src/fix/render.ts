@@ -1,6 +1,6 @@
 /** The plan (and what --apply did) as text for a terminal, Markdown for a ticket, or JSON for automation. */
 import type {Status} from '../engine/status.js'
-import type {Outcome, Subject} from '../engine/types.js'
+import type {Outcome} from '../engine/types.js'
 import {shellLine} from '../exec/quote.js'
 import type {Persistence} from '../remedy/persistence.js'
 import {fence} from '../render/markdown.js'

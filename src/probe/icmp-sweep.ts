@@ -4,11 +4,6 @@
  */
 import {isSea} from 'node:sea'
 
-interface SweepReply {
-  target: string
-  rttMs?: number
-}
-
 type Raw = typeof import('raw-socket').default
 
 async function loadRaw(): Promise<Raw | {fallback: string}> {

@@ -74,6 +74,7 @@ function unwritableReason(spec: ShimSpec): string | undefined {
  */
 export function unitWord(word: string): string {
   if (/^[\w@+=:,./-]+$/.test(word)) return word
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes
   const escaped = word.replaceAll(/[\\"$%\u0000-\u001F\u007F]/g, (char) => {
     if (char === '$' || char === '%') return `${char}${char}`
     if (char === '\\' || char === '"') return `\\${char}`

@@ -5,6 +5,7 @@
  */
 
 /** C0 controls, DEL, C1 controls, and the Unicode bidi controls and line separators. */
+// eslint-disable-next-line no-control-regex -- control characters are what this escapes
 const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
 function visible(character: string): string {

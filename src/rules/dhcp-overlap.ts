@@ -19,11 +19,11 @@ function staticAddresses(model: HostModel, l2: L2Network, servers: ServerAnswers
     const address = endpoint.ipv4 ? bareAddress(endpoint.ipv4) : endpoint.requestedIpv4
     if (!address || !pools.some((pool) => cidrContains(pool.subnet, address) && !cidrContains(pool.allocatable, address))) return []
     const pool = declaredIn(address, declared)
-    if (pool) return [{container: container.name, address, membership: 'in' as Membership, how: `inside the declared DHCP pool ${pool}`}]
+    if (pool) return [{container: container.name, address, membership: 'in', how: `inside the declared DHCP pool ${pool}`}]
     const asked = questions.some((question) => question.address === address)
     const answers = servers.map((server) => ({server: server.server, membership: membershipOf(server, questions, address)}))
     const holder = answers.find((answer) => answer.membership === 'in')
-    if (holder) return [{container: container.name, address, membership: 'in' as Membership, how: asked ? `offered back by the DHCP server ${holder.server} when asked for` : `in the pool of the DHCP server ${holder.server}, which offered the free addresses on both sides of it`}]
+    if (holder) return [{container: container.name, address, membership: 'in', how: asked ? `offered back by the DHCP server ${holder.server} when asked for` : `in the pool of the DHCP server ${holder.server}, which offered the free addresses on both sides of it`}]
     const membership: Membership = answers.length > 0 && answers.every((answer) => answer.membership === 'out') ? 'out' : 'unanswered'
     return [{container: container.name, address, membership, how: ''}]
   })

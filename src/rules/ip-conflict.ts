@@ -116,7 +116,7 @@ export const ipConflict: Rule = {
   evaluate: ({model, probes}) => {
     // Every network on a parent shares its claims: gathered once per parent, not once per network.
     const claimsByParent = new Map<string, Map<string, Owner[]>>()
-    const claimsFor = (parent: string) => claimsByParent.get(parent) ?? claimsByParent.set(parent, claimsOn(model, parent)).get(parent) ?? new Map()
+    const claimsFor = (parent: string) => claimsByParent.get(parent) ?? claimsByParent.set(parent, claimsOn(model, parent)).get(parent) ?? new Map<string, Owner[]>()
     return onEachParent(model, (l2, parent) => judge(model, l2, parent.name, probes, claimsFor(parent.name)))
   },
 }

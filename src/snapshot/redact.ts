@@ -146,7 +146,7 @@ function redactFields<T extends object>(record: T, fields: {[K in keyof T]?: (va
   for (const key of Object.keys(fields) as Array<keyof T>) {
     const value = record[key]
     const redact = fields[key]
-    if (value !== undefined && value !== null && redact) out[key] = redact(value as NonNullable<T[typeof key]>)
+    if (value !== undefined && value !== null && redact) out[key] = redact(value)
   }
   return out
 }
@@ -263,7 +263,7 @@ export class Redaction {
 
   private token(kind: TokenKind, value: string): string {
     let byValue = this.tokens.get(kind)
-    if (!byValue) this.tokens.set(kind, (byValue = new Map()))
+    if (!byValue) this.tokens.set(kind, (byValue = new Map<string, string>()))
     let token = byValue.get(value)
     if (!token) {
       token = `${kind}-${byValue.size + 1}`

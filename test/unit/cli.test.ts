@@ -84,6 +84,7 @@ describe('bad input and a broken environment', () => {
     const name = 'lan\u001B]0;owned\u0007'
     const table = await macvlan(['doctor', '--from', join(FIXTURES, 'healthy.json'), '--network', name])
     expect(table.exitCode).toBe(3)
+    // eslint-disable-next-line no-control-regex -- asserting that no control character gets through
     expect(table.stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/)
     expect(table.stderr).toContain('no macvlan or ipvlan network named lan\\x1b]0;owned\\x07')
     const json = await macvlan(['doctor', '--json', '--from', join(FIXTURES, 'healthy.json'), '--network', name])

@@ -2,6 +2,7 @@
  * DHCP discovery from throw-away MACs on a throw-away interface: one DISCOVER per address in doubt (option 50), never
  * a REQUEST. Every server answers every DISCOVER, so the offers also count the servers.
  */
+import type {HostModel} from '../../model/host-model.js'
 import {runProgram} from '../../exec/run.js'
 import {helperCommand} from '../../package-root.js'
 import {dhcpQuestions} from '../plan.js'
@@ -55,7 +56,7 @@ export async function discoverDhcp(parent: string, questions: DhcpQuestion[], wi
 export const dhcp = {
   purposes: ['dhcp-discover'],
   /** It runs on the throw-away interface ARP uses, and needs what that needs. */
-  requirements: arp.requirements,
+  requirements: (model: HostModel) => arp.requirements(model),
   /** The addresses to ask the servers on a parent for. */
   plan: dhcpQuestions,
   run: discover,

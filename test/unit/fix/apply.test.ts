@@ -5,8 +5,7 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {Report} from '../../../src/engine/report.js'
-import type {CheckResult, FixAction} from '../../../src/engine/types.js'
+import type {FixAction} from '../../../src/engine/types.js'
 import type {Runner, RunResult, UndoRunner} from '../../../src/exec/change.js'
 import {applyActions, restoreFiles, rollBack, uniqueActions, writePersistence, type CommandResult, type JournalEntry, type WrittenFile} from '../../../src/fix/apply.js'
 import type {FixStep} from '../../../src/fix/plan.js'

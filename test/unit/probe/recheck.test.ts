@@ -25,7 +25,7 @@ const snapshot = snapshotOf({
 })
 const model = new HostModel(snapshot)
 const containers = 'data' in snapshot.containers ? snapshot.containers.data : []
-const [web, db] = containers as [DockerContainer, DockerContainer]
+const [, db] = containers as [DockerContainer, DockerContainer]
 
 const record = (purpose: ProbeRecord['purpose'], container: string, target: string, outcome: ProbeRecord['outcome']): ProbeRecord => ({
   purpose,

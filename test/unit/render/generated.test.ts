@@ -19,6 +19,7 @@ import type {Snapshot} from '../../../src/snapshot/types.js'
 import {fixture} from '../../helpers/fixtures.js'
 import {generatedReport, mutatedSnapshot} from '../../helpers/generated-reports.js'
 
+// eslint-disable-next-line no-control-regex -- asserting that no control character gets through
 const RAW_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/
 const markdown = new MarkdownIt({html: true})
 const SECTIONS = ['Could not collect', 'Problems', 'Topology', 'Probes']

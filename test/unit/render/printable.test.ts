@@ -19,6 +19,7 @@ function hostile<T>(value: T): T {
 }
 
 /** Line breaks and tabs are the renderers' own layout; anything else that controls a terminal must not be there. */
+// eslint-disable-next-line no-control-regex -- asserting that no control character gets through
 const RAW_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/
 
 describe('printable', () => {
@@ -41,6 +42,7 @@ describe('hostile names in every human-readable format', () => {
   it('the coloured table keeps its own colours and escapes the names', () => {
     const text = render(report, 'table', {color: true, verbose: true, columns: 120})
     expect(text).toContain('\u001B[31m')
+    // eslint-disable-next-line no-control-regex -- the colour codes this test allows
     expect(text.replaceAll(/\u001B\[\d+m/g, '')).not.toMatch(RAW_CONTROL)
   })
 

@@ -11,7 +11,7 @@ describe('mac-filtered', () => {
     ['oracle', 'VirtualBox', /--nicpromisc1 allow-all/],
     ['vmware', 'VMware', /--allow-forged-transmits=true/],
     ['microsoft', 'Hyper-V or Azure', /-MacAddressSpoofing On/],
-    ['kvm', 'KVM\/QEMU', /macfilter: 0/],
+    ['kvm', 'KVM/QEMU', /macfilter: 0/],
   ])('warns on %s with its own setting', (type, name, command) => {
     const result = on(type)
     expect(result?.outcome).toBe('warn')

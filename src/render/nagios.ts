@@ -3,6 +3,7 @@ import type {Report} from '../engine/report.js'
 import {statusUnder} from '../engine/status.js'
 import {causalView, problemsText} from './causes.js'
 import type {RenderOptions} from './options.js'
+import {replayedProbesText} from './table.js'
 
 const WORD = {ok: 'OK', warn: 'WARNING', fail: 'CRITICAL', unknown: 'UNKNOWN'} as const
 
@@ -18,6 +19,7 @@ export function renderNagios(report: Report, options: Pick<RenderOptions, 'failO
       : roots.length === 0
         ? `${counts.pass} checks passed`
         : `${problemsText(view)} ${checks}`
+  const replayed = replayedProbesText(report)
   // The same labels on every run, whatever the flags: a graph must not lose a series because probes were off (U: undetermined).
   const perf = [
     `problems=${roots.length};;;0`,
@@ -26,7 +28,7 @@ export function renderNagios(report: Report, options: Pick<RenderOptions, 'failO
     `errors=${counts.error};;;0`,
     `passed=${counts.pass};;;0`,
     `skipped=${counts.skip};;;0`,
-    `probe_time=${report.probes ? `${(report.probes.durationMs / 1000).toFixed(3)}s` : 'U'};;;0`,
+    `probe_time=${report.probes && !replayed ? `${(report.probes.durationMs / 1000).toFixed(3)}s` : 'U'};;;0`,
   ]
-  return `MACVLAN ${WORD[statusUnder(report.status, options.failOn)]} - ${summary.replaceAll('|', '/')} | ${perf.join(' ')}\n`
+  return `MACVLAN ${WORD[statusUnder(report.status, options.failOn)]} - ${`${summary}${replayed ? `; probes ${replayed}` : ''}`.replaceAll('|', '/')} | ${perf.join(' ')}\n`
 }

@@ -53,6 +53,8 @@ export function renderPrometheus(report: Report): string {
         groups.flatMap((group) => (group.rtt === undefined ? [] : [[{network: group.network, purpose: group.purpose}, group.rtt] as [Record<string, string>, number]])),
       ),
       ...metric('macvlan_doctor_probe_duration_seconds', 'How long the probe phase took.', [[{}, report.probes.durationMs / 1000]]),
+      ...metric('macvlan_doctor_probes_sent_timestamp_seconds', 'When the probes were sent.', [[{}, Date.parse(report.probes.startedAt) / 1000]]),
+      ...metric('macvlan_doctor_probes_replayed', '1 when the probes were replayed from a saved bundle (doctor --from), not sent by this run; else 0.', [[{}, report.source.replayedProbes ? 1 : 0]]),
     )
   }
   lines.push(

@@ -16,6 +16,11 @@ function probed(report: Report, records: ProbeRecord[]): Report {
   return {...report, source: {...report.source, kind: 'live'}, command: ['macvlan', 'doctor'], probes}
 }
 
+/** The same probes, not sent by this run but replayed from a bundle saved earlier. */
+function replayed(report: Report): Report {
+  return {...report, source: {...report.source, kind: 'replay', replayedProbes: {savedAt: '2026-01-01T00:00:09.000Z', host: 'host-1', sentAt: '2026-01-01T00:00:00.000Z'}}}
+}
+
 const perfLabels = (line: string) => (line.split(' | ')[1] ?? '').trim().split(' ').map((entry) => entry.split('=')[0])
 
 describe('nagios and the status line under --fail-on', () => {
@@ -40,6 +45,13 @@ describe('nagios and the status line under --fail-on', () => {
     expect(without).toContain(' probe_time=U;;;0')
     expect(withProbes).toContain(' probe_time=1.234s;;;0')
   })
+
+  it('says that the probes were replayed from a bundle, and times no probe phase of this run', () => {
+    const line = render(replayed(probed(goldenReport('healthy'), [record('host-to-container', 'reply', {rttMs: 0.4})])), 'nagios', {color: false, verbose: false})
+    expect(line).toMatch(/^MACVLAN OK - \d+ checks passed; probes replayed from a bundle saved at 2026-01-01T00:00:09\.000Z on host-1: sent at 2026-01-01T00:00:00\.000Z, not by this run \| /)
+    expect(line).toContain(' probe_time=U;;;0')
+    expect(perfLabels(line)).toEqual(perfLabels(render(goldenReport('healthy'), 'nagios', {color: false, verbose: false})))
+  })
 })
 
 describe('prometheus', () => {
@@ -59,6 +71,15 @@ describe('prometheus', () => {
     const byName = families(report)
     expect(byName.macvlan_doctor_probe_rtt_max_seconds?.metrics).toEqual([{labels: {network: 'lan', purpose: 'host-to-container'}, value: '0.0015'}])
     expect(byName.macvlan_doctor_probe_failures?.metrics).toContainEqual({labels: {network: 'lan', purpose: 'host-to-gateway'}, value: '1'})
+  })
+
+  it('tells probes sent by this run from replayed ones, and when they were sent', () => {
+    const live = probed(goldenReport('healthy'), [record('host-to-container', 'reply', {rttMs: 0.5})])
+    expect(families(live).macvlan_doctor_probes_replayed?.metrics).toEqual([{value: '0'}])
+    expect(families(live).macvlan_doctor_probes_sent_timestamp_seconds?.metrics).toEqual([{value: '1767225600'}])
+    expect(families(replayed(live)).macvlan_doctor_probes_replayed?.metrics).toEqual([{value: '1'}])
+    expect(families(replayed(live)).macvlan_doctor_probes_sent_timestamp_seconds?.metrics).toEqual([{value: '1767225600'}])
+    expect(families(goldenReport('healthy')).macvlan_doctor_probes_replayed).toBeUndefined()
   })
 })
 

@@ -3,7 +3,11 @@ import {constants} from 'node:fs'
 import {lstat, open, rename, rm} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
+import type {Report} from './engine/report.js'
+import type {FailOn} from './engine/status.js'
 import {UserError} from './errors.js'
+import {render, type Format} from './render/index.js'
+import {terminalColumns} from './render/table.js'
 
 /** What stands at a path now, without following a symbolic link there. */
 async function existing(path: string) {
@@ -64,4 +68,16 @@ export const STDOUT = '-'
 export async function writeOutput(path: string | undefined, text: string, options?: {mode?: number}): Promise<void> {
   if (path === undefined || path === STDOUT) process.stdout.write(text)
   else await writeAtomically(path, text, options)
+}
+
+/**
+ * A report in `format` to `--output` or stdout: fitted and coloured only for a terminal (never with NO_COLOR), with rule
+ * links under MACVLAN_DOCTOR_DOCS_URL when it is set.
+ */
+export async function writeReport(report: Report, format: Format, options: {output: string | undefined; verbose: boolean; failOn: FailOn}): Promise<void> {
+  const toFile = options.output !== undefined && options.output !== STDOUT
+  const columns = toFile ? undefined : terminalColumns(process.stdout)
+  const color = format === 'table' && columns !== undefined && !process.env.NO_COLOR
+  const docsBase = process.env.MACVLAN_DOCTOR_DOCS_URL
+  await writeOutput(options.output, render(report, format, {color, verbose: options.verbose, failOn: options.failOn, ...(columns === undefined ? {} : {columns}), ...(docsBase ? {docsBase} : {})}))
 }

@@ -4,11 +4,10 @@ import {BaseCommand} from '../base-command.js'
 import type {Report} from '../engine/report.js'
 import {exitCodeFor} from '../engine/status.js'
 import {diagnosisFlags, diagnosisOptions, outputFlags, saveFlag, saveTarget} from '../options.js'
-import {STDOUT, writeAtomically, writeOutput} from '../output.js'
+import {STDOUT, writeAtomically, writeReport} from '../output.js'
 import {runDoctor, savedFile} from '../pipeline.js'
 import {progressLine} from '../progress.js'
-import {FORMATS, render, type Format} from '../render/index.js'
-import {terminalColumns} from '../render/table.js'
+import {FORMATS, type Format} from '../render/index.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Diagnose the Docker macvlan networks on this host.'
@@ -61,10 +60,7 @@ Settings can also come from /etc/macvlan-doctor.json (or --config): {"ignore": [
     // Set, not this.exit(): oclif turns custom exit codes into 1 under --json (oclif/core#1423).
     process.exitCode = exitCodeFor(report.status, failOn)
     if (this.jsonEnabled() && !toFile) return report
-    const columns = toFile ? undefined : terminalColumns(process.stdout)
-    const color = format === 'table' && columns !== undefined && !process.env.NO_COLOR
-    const docsBase = process.env.MACVLAN_DOCTOR_DOCS_URL
-    await writeOutput(flags.output, render(report, format, {color, verbose: flags.verbose, failOn, ...(columns === undefined ? {} : {columns}), ...(docsBase ? {docsBase} : {})}))
+    await writeReport(report, format, {output: flags.output, verbose: flags.verbose, failOn})
     return report
   }
 }

@@ -6,7 +6,7 @@
  */
 import {MissingSlice, type HostModel} from '../model/host-model.js'
 import {bareAddress} from '../model/ip.js'
-import type {CausalScope, CheckRef, CheckResult, Outcome, Rule, UpstreamCause} from './types.js'
+import type {CausalScope, CheckRef, CheckResult, Outcome, RuleMeta, UpstreamCause} from './types.js'
 
 /** The evidence fact in which a check lists the addresses it is about (ip-conflict: the addresses held twice). */
 export const ADDRESSES_FACT = 'conflictedAddresses'
@@ -17,10 +17,13 @@ const WHOLE = '*'
 const isProblem = (check: CheckResult) => check.outcome === 'warn' || check.outcome === 'fail'
 
 /** Where a check applies: its network, that network's parent (or the parent it names), and the addresses it is about. */
-interface Place {
+export interface Place {
   network?: string
+  /** The parent link; for a fleet check, the LAN it is about. */
   parent?: string
   addresses: string[]
+  /** The hosts a fleet check is about: a cause explains only checks about hosts it names too. */
+  hosts?: string[]
 }
 
 interface HostIndex {
@@ -48,6 +51,12 @@ function indexOf(model: HostModel): HostIndex {
   return {parentOf, parents: new Set(parentOf.values()), addressOf}
 }
 
+/** Where each check of one host's report applies. */
+export function hostPlaces(model: HostModel): (check: CheckResult) => Place {
+  const host = indexOf(model)
+  return (check) => placeOf(check, host)
+}
+
 function placeOf(check: CheckResult, host: HostIndex): Place {
   const {network, interface: link, container} = check.subject
   const parent = network ? host.parentOf.get(network) : link && host.parents.has(link) ? link : undefined
@@ -58,6 +67,7 @@ function placeOf(check: CheckResult, host: HostIndex): Place {
 }
 
 function samePlace(on: CausalScope, symptom: Place, cause: Place): boolean {
+  if (symptom.hosts && !symptom.hosts.every((host) => cause.hosts?.includes(host))) return false
   if (on === 'network') return symptom.network !== undefined && symptom.network === cause.network
   if (symptom.parent === undefined || symptom.parent !== cause.parent) return false
   return on === 'parent' || symptom.addresses.some((address) => cause.addresses.includes(address))
@@ -65,10 +75,10 @@ function samePlace(on: CausalScope, symptom: Place, cause: Place): boolean {
 
 const showsOneOf = (check: CheckResult, symptoms: string[] | undefined) => !symptoms || symptoms.some((symptom) => check.symptoms?.includes(symptom))
 
-/** How a report names a check in a sentence: `parent-down (eth1)`, by its container, else its interface, else its network. */
+/** How a report names a check in a sentence: `parent-down (eth1)`, by its container, else its interface, else its network; a fleet check by its network and hosts (`fleet-range-overlap (lan on a, b)`). */
 export function refText(ref: CheckRef): string {
-  const {container, network, interface: link} = ref.subject
-  const where = container ?? link ?? network
+  const {container, network, interface: link, hosts} = ref.subject
+  const where = hosts ? [network, hosts.join(', ')].filter(Boolean).join(' on ') : (container ?? link ?? network)
   return where ? `${ref.id} (${where})` : ref.id
 }
 
@@ -99,10 +109,9 @@ function directCauses(index: number, checks: readonly CheckResult[], places: Pla
  * itself explained is replaced by what explains it), says so in its message and loses its fix; a root cause that
  * explains a failure becomes a failure too, and says why. Checks whose id is in `ignored` explain nothing.
  */
-export function explainChecks(rules: readonly Rule[], checks: readonly CheckResult[], model: HostModel, ignored: readonly string[] = []): CheckResult[] {
+export function explainChecks(rules: ReadonlyArray<{meta: Pick<RuleMeta, 'id' | 'causedBy'>}>, checks: readonly CheckResult[], placeOf: (check: CheckResult) => Place, ignored: readonly string[] = []): CheckResult[] {
   const declared = new Map(rules.map((rule) => [rule.meta.id, rule.meta.causedBy ?? []]))
-  const host = indexOf(model)
-  const places = checks.map((check) => placeOf(check, host))
+  const places = checks.map(placeOf)
   const considered = checks.map((check) => (ignored.includes(check.id) ? {...check, outcome: 'skip' as const} : check))
   const direct = checks.map((_, index) => directCauses(index, considered, places, declared))
 

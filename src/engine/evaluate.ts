@@ -1,7 +1,7 @@
 import {HostModel, MissingSlice} from '../model/host-model.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {ProbeResults} from '../probe/types.js'
-import {explainChecks} from './causal.js'
+import {explainChecks, hostPlaces} from './causal.js'
 import {narrowInput} from './narrow.js'
 import {DEFAULT_SETTINGS, type CheckResult, type Finding, type Rule, type RuleInput, type RuleSettings} from './types.js'
 
@@ -34,7 +34,7 @@ export function evaluateRules(rules: readonly Rule[], snapshot: Snapshot, settin
     if (rule.meta.stopsOnFail) stoppedBy ??= found.find((result) => result.outcome === 'fail')
     results.push(...found)
   }
-  return explainChecks(rules, results, model, ignored)
+  return explainChecks(rules, results, hostPlaces(model), ignored)
 }
 
 /** One rule over the slices and probe records it declares (see narrow.ts). */

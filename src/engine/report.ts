@@ -48,6 +48,23 @@ export interface Report {
   probes?: ProbeResults
   /** True when addresses, MACs and names were replaced with tokens. */
   redacted: boolean
+  /** Set by `macvlan fleet`: the hosts whose files were compared. Its checks are about them, not about the machine it ran on. */
+  fleet?: {hosts: FleetHostSummary[]}
+}
+
+/** One host of a fleet report: which file it came from and what that file holds. */
+export interface FleetHostSummary {
+  /** Its hostname, or the file for a redacted one (every redacted file names its host with the same pseudonym). */
+  name: string
+  file: string
+  /** `bundle` when the file carries the probes of its run, `snapshot` when it holds the facts alone. */
+  kind: 'bundle' | 'snapshot'
+  collectedAt: string
+  savedAt?: string
+  redacted: boolean
+  /** The macvlan-doctor that wrote it. */
+  tool: string
+  docker?: string
 }
 
 export interface ReportContext {
@@ -69,13 +86,18 @@ function topologyOrEmpty(snapshot: Snapshot): TopologyNetwork[] {
   }
 }
 
+/** The status, the count of each outcome, and the problems (failing or warning checks that nothing explains) of `checks`. */
+export function tally(checks: CheckResult[]): Pick<Report, 'status' | 'counts' | 'problems'> {
+  const counts: Record<Outcome, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
+  for (const check of checks) counts[check.outcome]++
+  return {status: overallStatus(checks), counts, problems: checks.filter((check) => (check.outcome === 'fail' || check.outcome === 'warn') && !check.causedBy?.length).length}
+}
+
 export function buildReport(snapshot: Snapshot, allChecks: CheckResult[], context: ReportContext, probes?: ProbeResults): Report {
   const ignored = context.ignored ?? []
   const checks = allChecks.filter((check) => !ignored.includes(check.id))
   const host = sliceData(snapshot.host)
   const docker = sliceData(snapshot.docker)
-  const counts: Record<Outcome, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
-  for (const check of checks) counts[check.outcome]++
   const collectionErrors = SLICE_NAMES.flatMap((slice) => {
     const value = snapshot[slice]
     return value && 'error' in value ? [{slice, ...value.error}] : []
@@ -107,9 +129,7 @@ export function buildReport(snapshot: Snapshot, allChecks: CheckResult[], contex
       },
       privileges: host?.privileges,
     },
-    status: overallStatus(checks),
-    counts,
-    problems: checks.filter((check) => (check.outcome === 'fail' || check.outcome === 'warn') && !check.causedBy?.length).length,
+    ...tally(checks),
     checks,
     collectionErrors,
     topology: topologyOrEmpty(snapshot),

@@ -12,6 +12,8 @@ export interface Subject {
   network?: string
   container?: string
   interface?: string
+  /** The hosts a `macvlan fleet` check is about, as their files name them. */
+  hosts?: string[]
 }
 
 export interface Evidence {

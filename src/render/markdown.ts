@@ -134,13 +134,19 @@ export function mermaidTopology(report: Report): string[] {
   return lines
 }
 
+/** A fleet report's rows: one per host, with the file it came from. */
+function fleetRows(fleet: NonNullable<Report['fleet']>): string[] {
+  return fleet.hosts.map((host) => `| Host ${code(host.name)} | ${cell(`${host.kind} ${host.file}, ${host.savedAt ? `saved ${host.savedAt}` : `collected ${host.collectedAt}`} by ${host.tool}${host.docker ? `, Docker ${host.docker}` : ''}${host.redacted ? ', redacted' : ''}`)} |`)
+}
+
 function header(report: Report, view: CausalView): string[] {
   const {counts} = report
   const problems = view.roots.length
   const docker = report.host.docker
   const verdict = problems === 0 ? '' : `, ${inline(problemsText(view))}`
-  return [
-    `# macvlan doctor: ${report.status.toUpperCase()} on ${code(report.host.hostname ?? 'unknown host')}${verdict}`,
+  const title = report.fleet ? `# macvlan fleet: ${report.status.toUpperCase()} on ${report.fleet.hosts.length} hosts (${report.fleet.hosts.map((host) => code(host.name)).join(', ')})${verdict}` : `# macvlan doctor: ${report.status.toUpperCase()} on ${code(report.host.hostname ?? 'unknown host')}${verdict}`
+  const common = [
+    title,
     '',
     `**${problems} ${problems === 1 ? 'problem' : 'problems'}** · ${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors · ${counts.pass} passed · ${counts.skip} skipped`,
     '',
@@ -148,6 +154,10 @@ function header(report: Report, view: CausalView): string[] {
     '| --- | --- |',
     `| Command | ${code(report.command.join(' '))} |`,
     `| Tool | ${cell(`${report.tool.name} ${report.tool.version}`)} |`,
+  ]
+  if (report.fleet) return [...common, `| Generated | ${cell(report.generatedAt)} |`, ...fleetRows(report.fleet), '']
+  return [
+    ...common,
     `| Generated | ${cell(report.generatedAt)}${report.source.kind === 'replay' ? cell(` (replay of a snapshot taken ${report.source.collectedAt} by ${report.source.snapshotTool})`) : ''} |`,
     `| Host | ${cell([report.host.os, report.host.kernel && `kernel ${report.host.kernel}`, report.host.virtualization && `virtualization ${report.host.virtualization}`].filter(Boolean).join(' · ') || 'unknown')} |`,
     `| Docker | ${docker ? cell(`${docker.serverVersion} (API ${docker.apiVersion})${docker.rootless ? ', rootless' : ''}${docker.desktop ? ', Docker Desktop' : ''}`) : 'not reachable'} |`,
@@ -272,9 +282,12 @@ export function renderMarkdown(report: Report, options: Pick<RenderOptions, 'doc
     else out.add(problem(root, base))
   }
   if (report.topology.length > 0 && !out.add(['## Topology', '', ...fence('mermaid', mermaidTopology(report)), ''])) out.left.push('the topology diagram')
-  const probes = probeSummary(report)
-  out.add(['## Probes', '', ...probes.lines])
-  out.addList(`Probes without an answer (${probes.unanswered.length})`, probes.unanswered, 'probes without an answer')
+  // A fleet sends nothing: it compares what each host's own run saved.
+  if (!report.fleet) {
+    const probes = probeSummary(report)
+    out.add(['## Probes', '', ...probes.lines])
+    out.addList(`Probes without an answer (${probes.unanswered.length})`, probes.unanswered, 'probes without an answer')
+  }
   const others = report.checks.filter((check) => check.outcome === 'pass' || check.outcome === 'skip')
   if (others.length > 0) {
     const rows = passingSummary(others)
@@ -282,6 +295,6 @@ export function renderMarkdown(report: Report, options: Pick<RenderOptions, 'doc
   }
   const healthy = healthyContainers(report)
   out.addList(`Containers with no problem found (${healthy.length})`, healthy, 'containers with no problem found')
-  if (out.left.length > 0) out.force([`Not shown, to keep this report under ${MARKDOWN_LIMIT_BYTES / 1000} KB: ${out.left.join(', ')}. The JSON report (\`macvlan doctor --json\`) has everything: attach it.`, ''])
+  if (out.left.length > 0) out.force([`Not shown, to keep this report under ${MARKDOWN_LIMIT_BYTES / 1000} KB: ${out.left.join(', ')}. The JSON report (\`macvlan ${report.fleet ? 'fleet' : 'doctor'} --json\`) has everything: attach it.`, ''])
   return out.lines.join('\n')
 }

@@ -30,5 +30,6 @@ export function renderNagios(report: Report, options: Pick<RenderOptions, 'failO
     `skipped=${counts.skip};;;0`,
     `probe_time=${report.probes && !replayed ? `${(report.probes.durationMs / 1000).toFixed(3)}s` : 'U'};;;0`,
   ]
-  return `MACVLAN ${WORD[statusUnder(report.status, options.failOn)]} - ${`${summary}${replayed ? `; probes ${replayed}` : ''}`.replaceAll('|', '/')} | ${perf.join(' ')}\n`
+  return `MACVLAN ${report.fleet ? 'FLEET ' : ''}${WORD[statusUnder(report.status, options.failOn)]} - ${`${summary}${replayed ? `; probes ${replayed}` : ''}`.replaceAll('|', '/')} | ${perf.join(' ')}
+`
 }

@@ -17,6 +17,8 @@ function metric(name: string, help: string, samples: Array<[Record<string, strin
 const applies = (check: CheckResult) => !(check.outcome === 'skip' && check.skipKind === 'not-applicable')
 
 export function renderPrometheus(report: Report): string {
+  // A fleet's series must not collide with the doctor's of the host it runs on, in the same textfile directory.
+  const prefix = report.fleet ? 'macvlan_fleet' : 'macvlan_doctor'
   const worst = new Map<string, {check: string; network: string; value: number}>()
   for (const check of report.checks.filter(applies)) {
     const network = check.subject.network ?? ''
@@ -34,32 +36,32 @@ export function renderPrometheus(report: Report): string {
     probeGroups.set(key, group)
   }
   const lines = [
-    ...metric('macvlan_doctor_status', 'Overall result: 0 ok, 1 warn, 2 fail, 3 unknown.', [[{}, STATUS[report.status]]]),
-    ...metric('macvlan_doctor_problems', 'Root causes: failing or warning checks that no other check of this report explains.', [[{}, causalView(report).roots.length]]),
+    ...metric(`${prefix}_status`, 'Overall result: 0 ok, 1 warn, 2 fail, 3 unknown.', [[{}, STATUS[report.status]]]),
+    ...metric(`${prefix}_problems`, 'Root causes: failing or warning checks that no other check of this report explains.', [[{}, causalView(report).roots.length]]),
     ...metric(
-      'macvlan_doctor_check_status',
+      `${prefix}_check_status`,
       'Worst outcome of a check per network: 0 pass, 1 warn, 2 fail, 3 could not run (skipped for missing data, or crashed). A check that does not apply to this host has no series.',
       [...worst.values()].map(({check, network, value}) => [{check, network}, value]),
     ),
-    ...metric('macvlan_doctor_checks', 'Number of check results per outcome.', (['pass', 'warn', 'fail', 'skip', 'error'] as const).map((outcome) => [{outcome}, report.counts[outcome]])),
+    ...metric(`${prefix}_checks`, 'Number of check results per outcome.', (['pass', 'warn', 'fail', 'skip', 'error'] as const).map((outcome) => [{outcome}, report.counts[outcome]])),
   ]
   if (report.probes) {
     const groups = [...probeGroups.values()]
     lines.push(
-      ...metric('macvlan_doctor_probe_failures', 'Probes without an answer, per network and purpose.', groups.map((group) => [{network: group.network, purpose: group.purpose}, group.failed])),
+      ...metric(`${prefix}_probe_failures`, 'Probes without an answer, per network and purpose.', groups.map((group) => [{network: group.network, purpose: group.purpose}, group.failed])),
       ...metric(
-        'macvlan_doctor_probe_rtt_max_seconds',
+        `${prefix}_probe_rtt_max_seconds`,
         'Slowest answered probe, per network and purpose; no series where nothing answered.',
         groups.flatMap((group) => (group.rtt === undefined ? [] : [[{network: group.network, purpose: group.purpose}, group.rtt] as [Record<string, string>, number]])),
       ),
-      ...metric('macvlan_doctor_probe_duration_seconds', 'How long the probe phase took.', [[{}, report.probes.durationMs / 1000]]),
-      ...metric('macvlan_doctor_probes_sent_timestamp_seconds', 'When the probes were sent.', [[{}, Date.parse(report.probes.startedAt) / 1000]]),
-      ...metric('macvlan_doctor_probes_replayed', '1 when the probes were replayed from a saved bundle (doctor --from), not sent by this run; else 0.', [[{}, report.source.replayedProbes ? 1 : 0]]),
+      ...metric(`${prefix}_probe_duration_seconds`, 'How long the probe phase took.', [[{}, report.probes.durationMs / 1000]]),
+      ...metric(`${prefix}_probes_sent_timestamp_seconds`, 'When the probes were sent.', [[{}, Date.parse(report.probes.startedAt) / 1000]]),
+      ...metric(`${prefix}_probes_replayed`, '1 when the probes were replayed from a saved bundle (doctor --from), not sent by this run; else 0.', [[{}, report.source.replayedProbes ? 1 : 0]]),
     )
   }
   lines.push(
-    ...metric('macvlan_doctor_last_run_timestamp_seconds', 'When this report was generated.', [[{}, Date.parse(report.generatedAt) / 1000]]),
-    ...metric('macvlan_doctor_build_info', 'The macvlan-doctor version that wrote this.', [[{version: report.tool.version}, 1]]),
+    ...metric(`${prefix}_last_run_timestamp_seconds`, 'When this report was generated.', [[{}, Date.parse(report.generatedAt) / 1000]]),
+    ...metric(`${prefix}_build_info`, 'The macvlan-doctor version that wrote this.', [[{version: report.tool.version}, 1]]),
   )
   return `${lines.join('\n')}\n`
 }

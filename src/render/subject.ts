@@ -13,7 +13,7 @@ export interface SubjectStyle {
 
 /** A check's subject in words: "network lan, container web, interface eth1". */
 export function subjectText(subject: Subject, {name = (word) => word, network = true, interfaceLabel = 'interface', none = 'host'}: SubjectStyle = {}): string {
-  const {container, interface: iface} = subject
-  const words = [network && subject.network && `network ${name(subject.network)}`, container && `container ${name(container)}`, iface && `${interfaceLabel} ${name(iface)}`]
+  const {container, interface: iface, hosts} = subject
+  const words = [network && subject.network && `network ${name(subject.network)}`, container && `container ${name(container)}`, iface && `${interfaceLabel} ${name(iface)}`, hosts && `${hosts.length === 1 ? 'host' : 'hosts'} ${hosts.map(name).join(', ')}`]
   return words.filter(Boolean).join(', ') || none
 }

@@ -104,10 +104,15 @@ function countsText(report: Report, view: CausalView): string {
   return `${problemsText(view)} (${counts.fail} failed, ${counts.warn} warnings, ${counts.error} errors, ${counts.skip} skipped, ${counts.pass} passed)`
 }
 
+/** A fleet report's hosts: "vm (bundle vm.json, saved …), b (snapshot b.json, collected …, redacted)". */
+export function fleetHostsText(fleet: NonNullable<Report['fleet']>): string {
+  return fleet.hosts.map((host) => `${host.name} (${host.kind} ${host.file}, ${host.savedAt ? `saved ${host.savedAt}` : `collected ${host.collectedAt}`}${host.redacted ? ', redacted' : ''})`).join(', ')
+}
+
 function headline(report: Report, view: CausalView, options: RenderOptions): string {
   const docker = report.host.docker ? `Docker ${report.host.docker.serverVersion}` : 'Docker not reachable'
-  const what = [`${report.tool.name} ${report.tool.version}`, report.host.hostname, `kernel ${report.host.kernel ?? '?'}`, docker]
-  if (report.source.kind === 'replay') what.push(`replay of a snapshot taken ${report.source.collectedAt}`)
+  const what = report.fleet ? [`${report.tool.name} ${report.tool.version}`, `fleet of ${report.fleet.hosts.length} hosts: ${fleetHostsText(report.fleet)}`] : [`${report.tool.name} ${report.tool.version}`, report.host.hostname, `kernel ${report.host.kernel ?? '?'}`, docker]
+  if (report.source.kind === 'replay' && !report.fleet) what.push(`replay of a snapshot taken ${report.source.collectedAt}`)
   const status = statusUnder(report.status, options.failOn)
   const policy = status === report.status ? '' : ` (${report.status.toUpperCase()} under the default policy; --fail-on ${options.failOn})`
   // The verdict first: the line a ticket, a mail subject or `head -1` keeps.
@@ -134,6 +139,8 @@ export function replayedProbesText(report: Report): string | undefined {
 
 /** What was sent, from where, and what did not answer: a ticket reader must see that verdicts rest on real packets. */
 function probeLines(report: Report, verbose: boolean): string[] {
+  // A fleet sends nothing: it compares what each host's own run saved.
+  if (report.fleet) return []
   const probes = report.probes
   if (!probes) return [`probes: none (${whyNoProbes(report)})`]
   const replayed = replayedProbesText(report)
@@ -261,7 +268,7 @@ function plainList(report: Report, options: RenderOptions): string {
   const rootsOf = new Map<CheckResult, string[]>()
   for (const root of view.roots) for (const consequence of root.consequences) rootsOf.set(consequence, [...(rootsOf.get(consequence) ?? []), refText(root.check)])
   const visible = report.checks.filter((check) => shown(check, options.verbose)).sort((a, b) => OUTCOME_ORDER[a.outcome] - OUTCOME_ORDER[b.outcome])
-  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`), ...(report.probes?.removedStale ? [`# removed, left by a killed run: ${report.probes.removedStale.join(', ')}`] : []), ...(replayedProbesText(report) ? [`# probes ${replayedProbesText(report)}`] : [])]
+  const comments = [`# status: ${statusUnder(report.status, options.failOn).toUpperCase()}, ${countsText(report, view)}`, ...(report.fleet ? [`# hosts: ${fleetHostsText(report.fleet)}`] : []), ...[...collectionFailures(report)].map(([text, slices]) => `# could not collect ${slices.join(', ')}: ${text}`), ...(report.probes?.removedStale ? [`# removed, left by a killed run: ${report.probes.removedStale.join(', ')}`] : []), ...(replayedProbesText(report) ? [`# probes ${replayedProbesText(report)}`] : [])]
   const rows = visible.map((check) => {
     const {network, container, interface: iface} = check.subject
     const causes = rootsOf.get(check)

@@ -37,6 +37,9 @@ export async function loadSaved(path: string): Promise<Saved> {
   if (typeof version !== 'number') {
     throw new UserError(`${path} is not a macvlan-doctor snapshot (no schemaVersion)`, WRITTEN_BY, 3, 'snapshot-invalid')
   }
+  if ('checks' in (value as object) && 'status' in (value as object)) {
+    throw new UserError(`${path} is a macvlan-doctor report, not a snapshot or bundle: a report keeps the verdicts, not all the facts they were judged from`, WRITTEN_BY, 3, 'snapshot-invalid')
+  }
   const kind = isBundleFile(value as object) ? 'bundle' : 'snapshot'
   if (!Number.isInteger(version) || version < 1) {
     throw new UserError(`${kind} ${path} has schemaVersion ${version}, which no macvlan-doctor writes`, WRITTEN_BY, 3, 'snapshot-invalid')

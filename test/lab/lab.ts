@@ -214,11 +214,14 @@ export class Lab {
    * private mount namespace where /etc/systemd is the lab host's own. `program` runs instead of bin/run.js
    * (the single executable).
    */
-  macvlan(args: string[], options: {env?: Record<string, string>; program?: string[]} = {}) {
-    mkdirSync(this.etcSystemd, {recursive: true})
-    const env = Object.entries({DOCKER_HOST: this.dockerHost, ...options.env}).map(([key, value]) => `${key}=${value}`)
-    const inPrivateEtc = `mount --bind "$0" /etc/systemd && exec "$@"`
-    return execa('ip', ['netns', 'exec', this.hostNs, 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', inPrivateEtc, this.etcSystemd, 'env', ...env, ...(options.program ?? [process.execPath, BIN]), ...args], {
+  macvlan(args: string[], options: {env?: Record<string, string>; program?: string[]; hostname?: string; dockerHost?: string} = {}) {
+    const host = options.dockerHost ? this.dockerHosts(options.dockerHost) : {ns: this.hostNs, dockerHost: this.dockerHost, etcSystemd: this.etcSystemd}
+    mkdirSync(host.etcSystemd, {recursive: true})
+    const env = Object.entries({DOCKER_HOST: host.dockerHost, ...options.env}).map(([key, value]) => `${key}=${value}`)
+    // With a hostname, in a UTS namespace of its own: the machine's hostname stays as it is.
+    const inPrivateEtc = `mount --bind "$0" /etc/systemd && ${options.hostname ? 'hostname "$1" && shift && ' : ''}exec "$@"`
+    const uts = options.hostname ? ['--uts'] : []
+    return execa('ip', ['netns', 'exec', host.ns, 'unshare', '--mount', ...uts, '--propagation', 'private', 'sh', '-c', inPrivateEtc, host.etcSystemd, ...(options.hostname ? [options.hostname] : []), 'env', ...env, ...(options.program ?? [process.execPath, BIN]), ...args], {
       reject: false,
       env: {NO_COLOR: '1'},
     })
@@ -350,6 +353,12 @@ export class Lab {
     return ns
   }
 
+  /** Where the Docker host `name` that addDockerHost made lives: its namespace, its daemon's socket and its own /etc/systemd. */
+  dockerHosts(name: string): {ns: string; dockerHost: string; etcSystemd: string} {
+    const dir = join(this.state.dir, name)
+    return {ns: `${PREFIX}${this.id}-${name}`, dockerHost: `unix://${join(dir, 'docker.sock')}`, etcSystemd: join(dir, 'etc-systemd')}
+  }
+
   /** A second DHCP server on the LAN, in its own machine, serving `pool`. */
   async startRogueDhcp(pool: readonly [string, string], address: string): Promise<void> {
     const ns = await this.addLanMachine('rogue', address)
@@ -370,7 +379,7 @@ export class Lab {
     const dir = join(this.state.dir, name)
     mkdirSync(join(dir, 'data'), {recursive: true})
     mkdirSync(join(dir, 'exec'), {recursive: true})
-    const docker = (args: string[]) => execa(ENGINES[this.state.engine].docker, args, {env: {DOCKER_HOST: `unix://${join(dir, 'docker.sock')}`}})
+    const docker = (args: string[]) => execa(ENGINES[this.state.engine].docker, args, {env: {DOCKER_HOST: this.dockerHosts(name).dockerHost}})
     await this.startDocker(ns, dir, `dockerd-${name}`)
     await this.importImage(docker)
     return {docker}

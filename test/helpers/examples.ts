@@ -28,15 +28,16 @@ export interface HostExample {
   containers?: Array<Partial<DockerContainer> & {name: string; network: string; ip?: string; ip6?: string; mac?: string}>
 }
 
-export interface DocExample {
+export interface DocExample<Host = HostExample> {
   /** `bad`: the rule finds its problem (its severity); `warn`: a lesser problem of a fail rule; `good`: it passes. */
   kind: 'bad' | 'warn' | 'good'
-  host: HostExample
+  host: Host
 }
 
-export function docExamples(ruleId: string): DocExample[] {
-  const text = readFileSync(new URL(`../../docs/rules/${ruleId}.md`, import.meta.url), 'utf8')
-  return [...text.matchAll(/```json (bad|warn|good)\n([\s\S]*?)```/g)].map((match) => ({kind: match[1] as DocExample['kind'], host: JSON.parse(match[2] ?? '{}') as HostExample}))
+/** The examples of docs/rules/<id>.md (or of another docs directory: docs/fleet/ holds `{"hosts": {name: HostExample}}`). */
+export function docExamples<Host = HostExample>(id: string, directory = 'rules'): Array<DocExample<Host>> {
+  const text = readFileSync(new URL(`../../docs/${directory}/${id}.md`, import.meta.url), 'utf8')
+  return [...text.matchAll(/```json (bad|warn|good)\n([\s\S]*?)```/g)].map((match) => ({kind: match[1] as DocExample['kind'], host: JSON.parse(match[2] ?? '{}') as Host}))
 }
 
 export function snapshotOf(host: HostExample): Snapshot {

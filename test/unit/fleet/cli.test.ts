@@ -53,6 +53,13 @@ describe('macvlan fleet', () => {
     expect(failOnly.exitCode).toBe(0)
   })
 
+  it('explains a fleet check by id or code', async () => {
+    const [byId, byCode] = await Promise.all([macvlan(['explain', 'fleet-range-overlap']), macvlan(['explain', 'MVF001'])])
+    expect(byId.exitCode).toBe(0)
+    expect(byId.stdout).toMatch(/^# fleet-range-overlap\n\n\*\*Code:\*\* MVF001 · \*\*Severity:\*\* fail/)
+    expect(byCode.stdout).toBe(byId.stdout)
+  })
+
   it('reads a snapshot of schema version 1 beside a bundle', async () => {
     const [other] = writeFleet({'dockerhost2.json': derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND})})
     const result = await macvlan(['fleet', '--json', OLD_SNAPSHOT, other as string])

@@ -2,8 +2,7 @@
  * Fleet checks: what only several hosts' files side by side show. One file per check in src/fleet/checks/, pure like a
  * rule, judged over every host's members at once; the causal layer then folds consequences under their causes.
  */
-import {explainChecks, type Place} from '../engine/causal.js'
-import {ADDRESSES_FACT} from '../engine/causal.js'
+import {ADDRESSES_FACT, explainChecks, type Place} from '../engine/causal.js'
 import type {CheckResult, Finding, RuleMeta} from '../engine/types.js'
 import {membersOf, sharedLans, type FleetHost, type LanMember, type SharedLan} from './model.js'
 

@@ -3,7 +3,7 @@ import {realpath} from 'node:fs/promises'
 
 import {UserError} from '../errors.js'
 import {loadSaved} from '../snapshot/load.js'
-import type {FleetHost} from './model.js'
+import {fleetHostName, type FleetHost} from './model.js'
 
 const ONE_PER_HOST = 'Pass one bundle per host, each written there by `macvlan doctor --save FILE` (or `macvlan collect -o FILE`).'
 
@@ -14,9 +14,7 @@ export async function loadFleet(paths: string[]): Promise<FleetHost[]> {
   for (const file of paths) {
     const saved = await loadSaved(file)
     const {snapshot} = saved
-    const hostname = 'data' in snapshot.host ? snapshot.host.data.hostname : undefined
-    // A redacted file's hostname is the same pseudonym in every file: such a host is known by its file.
-    const name = snapshot.redacted || !hostname ? file : hostname
+    const name = fleetHostName(snapshot, file)
     const real = await realpath(file)
     const same = hosts.find((host) => host.real === real || (!snapshot.redacted && !host.snapshot.redacted && host.name === name))
     if (same) {

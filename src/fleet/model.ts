@@ -17,6 +17,12 @@ export interface FleetHost {
   savedAt?: string
 }
 
+/** How a fleet names the host of a file: its hostname, or the file itself when redacted (every redacted file says `host-1`). */
+export function fleetHostName(snapshot: Snapshot, file: string): string {
+  const hostname = 'data' in snapshot.host ? snapshot.host.data.hostname : undefined
+  return snapshot.redacted || !hostname ? file : hostname
+}
+
 /** The gateway's MAC as one host saw it, and where. */
 export interface GatewayMac {
   mac: string

@@ -6,7 +6,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {FleetHost} from '../../src/fleet/model.js'
+import {fleetHostName, type FleetHost} from '../../src/fleet/model.js'
 import type {Bundle} from '../../src/snapshot/bundle.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
 import {bundleFixture} from './fixtures.js'
@@ -45,7 +45,7 @@ export function derivedBundle(fixture: string, changes: HostChanges): Bundle | S
 
 /** A fleet host as `loadFleet` makes it, from a saved file's content. */
 export function fleetHost(saved: Bundle | Snapshot, file = `${'data' in saved.host ? saved.host.data.hostname : 'host'}.json`): FleetHost {
-  const name = saved.redacted || !('data' in saved.host) ? file : saved.host.data.hostname
+  const name = fleetHostName(saved, file)
   if (!('probes' in saved)) return {name, file, snapshot: saved}
   const {probes, savedAt, ...snapshot} = saved
   return {name, file, snapshot, probes, savedAt}

@@ -5,15 +5,15 @@ import {holdingsOf, holdingText, type Holding, type LanMember} from '../model.js
 import {lanEvidence} from './support.js'
 
 /** What of `owner`'s reserved addresses (aux, shim, its own) `other`'s Docker may hand out or another host already holds. */
-function clashes(owner: LanMember, other: LanMember): string[] {
+function clashes(owner: LanMember, other: LanMember): Array<{address: string; text: string}> {
   const reserved = new Map<string, Holding>()
   for (const holding of holdingsOf(owner)) if (holding.kind !== 'container' && holding.address && !reserved.has(holding.address)) reserved.set(holding.address, holding)
   const held = holdingsOf(other).filter((holding) => holding.kind === 'container' || holding.kind === 'shim')
   const theirAux = new Set(Object.values(other.auxAddresses))
   return [...reserved].flatMap(([address, holding]) => {
     const holder = held.find((candidate) => candidate.address === address)
-    if (holder) return [`${address}, ${holdingText(holding)}, is held by ${holdingText(holder)}`]
-    if (cidrContains(other.allocatable, address) && !theirAux.has(address)) return [`${address}, ${holdingText(holding)}, is inside ${other.host.name}'s range ${other.allocatable}, which does not reserve it`]
+    if (holder) return [{address, text: `${address}, ${holdingText(holding)}, is held by ${holdingText(holder)}`}]
+    if (cidrContains(other.allocatable, address) && !theirAux.has(address)) return [{address, text: `${address}, ${holdingText(holding)}, is inside ${other.host.name}'s range ${other.allocatable}, which does not reserve it`}]
     return []
   })
 }
@@ -30,7 +30,7 @@ export const reservedHeld: FleetCheck = {
   evaluate: ({lans}) =>
     lans.map((lan): Finding => {
       const found = [...clashes(lan.a, lan.b), ...clashes(lan.b, lan.a)]
-      const addresses = found.map((line) => line.split(',')[0] as string)
+      const addresses = [...new Set(found.map((clash) => clash.address))]
       const subject = lanSubject(lan)
       const reserved = (member: LanMember) => holdingsOf(member).filter((holding) => holding.kind !== 'container' && holding.address).map((holding) => `${holding.kind} ${holding.name} ${holding.address}`)
       const evidence = lanEvidence(lan, {reserved: {[lan.a.host.name]: reserved(lan.a), [lan.b.host.name]: reserved(lan.b)}}, addresses)
@@ -38,7 +38,7 @@ export const reservedHeld: FleetCheck = {
       return {
         outcome: 'fail',
         subject,
-        message: `${found.join('; ')}: a host's Docker reserves addresses for itself alone, so the other host may give one to a container and cut off that shim or host.`,
+        message: `${found.map((clash) => clash.text).join('; ')}: a host's Docker reserves addresses for itself alone, so the other host may give one to a container and cut off that shim or host.`,
         evidence,
         fix: {summary: "Keep every host's shim, aux and own addresses outside the other hosts' ranges: separate the ranges (see fleet-range-overlap), or reserve the address on the other host with --aux-address when its network is next recreated.", commands: []},
       }

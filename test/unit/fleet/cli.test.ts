@@ -9,7 +9,8 @@ import {derivedBundle, writeFleet} from '../../helpers/fleet.js'
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
 function macvlan(args: string[]) {
-  return execa(process.execPath, [BIN, ...args], {reject: false, env: {NO_COLOR: '1'}})
+  // vitest sets NODE_ENV=test, under which oclif adds a warning of its own to a parse error: a user's shell has no such setting.
+  return execa(process.execPath, [BIN, ...args], {reject: false, env: {NO_COLOR: '1', NODE_ENV: ''}})
 }
 
 const SECOND = {'192.168.77.2': '192.168.77.3', 'ca:74:39:4a:b3:a7': 'ca:74:39:4a:b3:a8'}
@@ -76,6 +77,7 @@ describe('macvlan fleet: bad input is one line and exit 3', () => {
     ['a doctor report', () => [fixturePath('healthy'), report as string], /report\.json is a macvlan-doctor report, not a snapshot or bundle/],
     ['one file only', () => [fixturePath('healthy')], /^macvlan: macvlan fleet compares hosts: it needs the files of at least two, and got only .*healthy\.json — Pass one bundle per host/],
     ['no file', () => [], /it needs the files of at least two, and got none/],
+    ['an unknown flag', () => [fixturePath('healthy'), fixturePath('parent-down'), '--bogus'], /^macvlan: Nonexistent flag: --bogus — See macvlan fleet --help\./],
     ['the same file twice', () => [fixturePath('healthy'), fixturePath('healthy')], /healthy\.json and .*healthy\.json are the same file/],
     ['two files of one host', () => [fixturePath('healthy'), fixturePath('parent-down')], /healthy\.json and .*parent-down\.json are both from host vm: comparing a host with itself finds nothing/],
   ]
@@ -84,7 +86,7 @@ describe('macvlan fleet: bad input is one line and exit 3', () => {
     const result = await macvlan(['fleet', ...files()])
     expect(result.exitCode).toBe(3)
     expect(result.stdout).toBe('')
-    expect(result.stderr.trim().split('\n')).toHaveLength(1)
+    expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1)
     expect(result.stderr).toMatch(message)
   })
 

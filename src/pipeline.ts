@@ -37,6 +37,8 @@ export interface DoctorOptions {
   onPhase?: (phase: 'collecting' | 'probing' | 'evaluating') => void
   /** Probe settings, or undefined for --no-probe. */
   probe?: ProbeWaits & {purposes?: ReadonlySet<ProbePurpose>}
+  /** Judge this network as if it existed (`plan --check`), beside the host's own, and report only on it. */
+  planned?: DockerNetwork
 }
 
 /** A snapshot of this host, collected now (`collect`). */
@@ -48,6 +50,15 @@ export async function obtainSnapshot(options: Pick<DoctorOptions, 'collectTimeou
 function networksNamed(networks: DockerNetwork[], name: string): DockerNetwork[] | undefined {
   const chosen = networks.find((network) => network.name === name || network.id === name)
   return chosen ? networks.filter((network) => network === chosen || network.name === chosen.configFrom) : undefined
+}
+
+/** The host's networks with the planned one among them, as if `docker network create` had run. */
+function withPlanned(networks: DockerNetwork[], planned: DockerNetwork | undefined): DockerNetwork[] {
+  if (!planned) return networks
+  if (networks.some((network) => network.name === planned.name)) {
+    throw new UserError(`a network named ${planned.name} already exists on this host`, 'Docker would refuse to create it: pick another name, or check the existing one with macvlan doctor --network.', 3, 'usage')
+  }
+  return [...networks, planned]
 }
 
 /** Keeps only `name` (and the config-only network it takes its settings from). */
@@ -103,7 +114,8 @@ function dhcpEarly(options: DoctorOptions): {onAddressing?: (facts: AddressingFa
   if (!probe || options.from || process.getuid?.() !== 0 || (probe.purposes && !probe.purposes.has('dhcp-discover'))) return {started}
   const onAddressing = (facts: AddressingFacts) => {
     if (!('data' in facts.networks && 'data' in facts.containers && 'data' in facts.addresses)) return
-    const partial = {...facts, networks: {data: options.network ? (networksNamed(facts.networks.data, options.network) ?? []) : facts.networks.data}} as Snapshot
+    const networks = withPlanned(facts.networks.data, options.planned)
+    const partial = {...facts, networks: {data: options.network ? (networksNamed(networks, options.network) ?? []) : networks}} as Snapshot
     const model = new HostModel(partial)
     for (const parent of parentNames(model.l2Networks())) {
       if (!started.has(parent)) started.set(parent, discoverDhcp(parent, dhcpQuestions(model, parent), probe.dhcpWaitMs).catch(() => undefined))
@@ -126,7 +138,8 @@ export async function diagnose(options: DoctorOptions): Promise<Diagnosis> {
 
 async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhcpEarly>): Promise<Diagnosis> {
   const saved = options.from ? await loadSaved(options.from) : {snapshot: await obtainSnapshot({...options, ...(early.onAddressing ? {onAddressing: early.onAddressing} : {})})}
-  const snapshot = options.network ? limitToNetwork(saved.snapshot, options.network) : saved.snapshot
+  const collected = options.planned ? withPlannedSnapshot(saved.snapshot, options.planned) : saved.snapshot
+  const snapshot = options.network ? limitToNetwork(collected, options.network) : collected
   // A bundle's probes are replayed unless --no-probe asks for a judgement from the facts alone; a replay sends nothing.
   const replayed = options.probe ? saved.bundle : undefined
   const probing = options.probe && !options.from && canProbe(snapshot)
@@ -134,13 +147,24 @@ async function diagnoseWith(options: DoctorOptions, early: ReturnType<typeof dhc
   const probes = probing && options.probe ? await runProbes(new HostModel(snapshot), {...options.probe, concurrency: PROBE_CONCURRENCY, now: options.now, reread: containerReader, earlyDhcp: early.started}) : replayed?.probes
   options.onPhase?.('evaluating')
   const context: ReportContext = {tool: TOOL, command: options.command, generatedAt: options.now().toISOString(), replay: Boolean(options.from), ignored: options.ignore}
-  const report = judge(snapshot, options.settings, probes, replayed ? {...context, replayedProbes: {savedAt: replayed.savedAt}} : context)
+  const report = judge(snapshot, options.settings, probes, replayed ? {...context, replayedProbes: {savedAt: replayed.savedAt}} : context, options.planned?.name)
   return probes ? {snapshot, probes, report} : {snapshot, report}
 }
 
-/** Rules → report: the one way a snapshot, real or redacted, is judged. */
-function judge(snapshot: Snapshot, settings: RuleSettings, probes: ProbeResults | undefined, context: ReportContext): Report {
-  return buildReport(snapshot, evaluateRules(RULES, snapshot, settings, probes, context.ignored), context, probes)
+/**
+ * Rules → report: the one way a snapshot, real or redacted, is judged. With `onlyNetwork` (a planned network) the
+ * checks of the host's other networks are left out: they are the doctor's business, not the plan's.
+ */
+function judge(snapshot: Snapshot, settings: RuleSettings, probes: ProbeResults | undefined, context: ReportContext, onlyNetwork?: string): Report {
+  const checks = evaluateRules(RULES, snapshot, settings, probes, context.ignored)
+  return buildReport(snapshot, onlyNetwork === undefined ? checks : checks.filter((check) => check.subject.network === undefined || check.subject.network === onlyNetwork), context, probes)
+}
+
+/** A snapshot whose networks include the planned one; where Docker's networks could not be read, there is nothing to plan against. */
+function withPlannedSnapshot(snapshot: Snapshot, planned: DockerNetwork): Snapshot {
+  const networks = sliceData(snapshot.networks)
+  if (!networks) throw new UserError(`Docker's networks could not be read: ${'error' in snapshot.networks ? snapshot.networks.error.message : 'no data'}`, 'plan --check compares the planned network with the ones Docker has; fix that first (macvlan doctor says why).', 3, 'docker-unreachable')
+  return {...snapshot, networks: {data: withPlanned(networks, planned)}}
 }
 
 const verdictsOf = (checks: CheckResult[], subject: (subject: Subject) => Subject = (same) => same) =>

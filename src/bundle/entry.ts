@@ -16,12 +16,13 @@ import Doctor from '../commands/doctor.js'
 import Explain from '../commands/explain.js'
 import Fix from '../commands/fix.js'
 import Fleet from '../commands/fleet.js'
+import Plan from '../commands/plan.js'
 import Rules from '../commands/rules.js'
 import commandNotFound from '../hooks/command-not-found.js'
 import {readPackageFile, startHelpersWith} from '../package-root.js'
 import {BUNDLED_EXPORTS, BUNDLED_MODULE, HELPER_ARG} from './names.js'
 
-const COMMANDS: Record<string, Command.Class> = {...pluginCommands, collect: Collect, doctor: Doctor, explain: Explain, fix: Fix, fleet: Fleet, rules: Rules}
+const COMMANDS: Record<string, Command.Class> = {...pluginCommands, collect: Collect, doctor: Doctor, explain: Explain, fix: Fix, fleet: Fleet, plan: Plan, rules: Rules}
 const HOOKS: Record<string, Hook<'command_not_found'>> = {COMMAND_NOT_FOUND: commandNotFound}
 ;(globalThis as Record<symbol, unknown>)[BUNDLED_EXPORTS] = {COMMANDS, ...HOOKS}
 

@@ -89,11 +89,16 @@ export interface DoctorRun {
 
 /** `macvlan doctor --json` inside the lab host, with the host's state recorded before and after. */
 export async function doctor(lab: Lab, args: string[] = []): Promise<DoctorRun> {
+  return reported(lab, ['doctor', '--json', ...args])
+}
+
+/** Any command that prints a report with --json (doctor, plan --check), inside the lab host, with the host's state before and after. */
+export async function reported(lab: Lab, argv: string[]): Promise<DoctorRun> {
   const before = await hostState(lab)
-  const subprocess = lab.macvlan(['doctor', '--json', ...args])
+  const subprocess = lab.macvlan(argv)
   const result = await subprocess
   const after = await hostState(lab, subprocess.pid)
-  if (!result.stdout.startsWith('{')) throw new Error(`doctor printed no JSON (exit ${result.exitCode}): ${result.stderr}`)
+  if (!result.stdout.startsWith('{')) throw new Error(`${argv[0]} printed no JSON (exit ${result.exitCode}): ${result.stderr}`)
   return {exitCode: result.exitCode ?? -1, report: JSON.parse(result.stdout), before, after}
 }
 

@@ -42,7 +42,7 @@ describe('help', () => {
   it('lists every command with `macvlan help`', async () => {
     const result = await macvlan(['help'])
     expect(result.exitCode).toBe(0)
-    for (const command of ['doctor', 'fix', 'fleet', 'collect', 'explain', 'rules', 'autocomplete']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'))
+    for (const command of ['doctor', 'fix', 'fleet', 'plan', 'collect', 'explain', 'rules', 'autocomplete']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'))
   })
 
   it('prints a completion script for bash and zsh', async () => {

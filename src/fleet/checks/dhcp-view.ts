@@ -1,5 +1,6 @@
 import type {Finding} from '../../engine/types.js'
 import type {ProbeRecord} from '../../probe/types.js'
+import {notApplicable} from '../../rules/support/common.js'
 import {serverAnswers} from '../../rules/support/dhcp-membership.js'
 import {lanSubject, type FleetCheck} from '../evaluate.js'
 import type {LanMember} from '../model.js'
@@ -8,7 +9,7 @@ import {lanEvidence} from './support.js'
 /** The DHCP probe's records on a member's parent, or why there are none to compare. */
 function discoveries(member: LanMember): ProbeRecord[] | string {
   const {probes} = member.host
-  if (!probes) return `${member.host.file} is a snapshot, without the probes a bundle (\`macvlan doctor --save\`) keeps`
+  if (!probes) return `${member.host.file} is a snapshot`
   const records = probes.records.filter((record) => record.purpose === 'dhcp-discover' && record.parent === member.parent)
   if (records.length === 0) return `no DHCP probe went out on ${member.parent} of ${member.host.name}${probes.skipped.length > 0 ? ` (${probes.skipped.map((skip) => skip.reason).join('; ')})` : ''}`
   if (records.every((record) => record.outcome === 'error')) return `the DHCP probe on ${member.parent} of ${member.host.name} failed to run (${records[0]?.detail ?? 'no detail'})`
@@ -20,6 +21,9 @@ export const dhcpView: FleetCheck = {
   evaluate: ({lans}) =>
     lans.map((lan): Finding => {
       const subject = lanSubject(lan)
+      // A snapshot is facts only, by the user's choice (collect -o, doctor --no-probe): nothing to compare, nothing unknown.
+      const snapshots = [lan.a, lan.b].filter((member) => !member.host.probes).map((member) => member.host.file)
+      if (snapshots.length > 0) return notApplicable(subject, `Not compared: ${snapshots.join(' and ')} ${snapshots.length > 1 ? 'are snapshots' : 'is a snapshot'}, without the probes a bundle (\`macvlan doctor --save\`) keeps.`)
       const [mine, theirs] = [lan.a, lan.b].map(discoveries) as [ProbeRecord[] | string, ProbeRecord[] | string]
       if (typeof mine === 'string' || typeof theirs === 'string') {
         return {outcome: 'skip', skipKind: 'missing-data', subject, message: `Not compared: ${[mine, theirs].filter((why) => typeof why === 'string').join('; ')}.`}

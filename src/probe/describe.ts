@@ -14,6 +14,11 @@ function receiver(record: ProbeRecord): string {
 /** "host → web (192.168.77.2): no reply (L2: ARP unresolved, …)": the sender always on the left, the receiver on the right. */
 export function describeProbe(record: ProbeRecord): string {
   const path = `${sender(record)} → ${receiver(record)}`
+  if (record.purpose === 'duplicate-address' && record.outcome !== 'error') {
+    const from = `${path}: duplicate address detection${record.from.interface ? ` on ${record.from.interface}` : ''}`
+    const requests = record.sent === undefined ? '' : ` ${record.sent} request${record.sent === 1 ? '' : 's'},`
+    return record.outcome === 'reply' ? `${from},${requests} answered by ${(record.replies ?? []).map((reply) => reply.mac).join(', ')}` : `${from},${requests} no answer`
+  }
   if (record.outcome === 'reply') return `${path}: reply${record.rttMs === undefined ? '' : ` in ${record.rttMs} ms`}`
   if (record.outcome === 'error') return `${path}: probe error (${record.detail ?? 'unknown'})`
   const resolution = isIPv6(record.target) ? 'neighbour discovery' : 'ARP'

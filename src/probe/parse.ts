@@ -15,6 +15,12 @@ export function arpingReplies(output: string): Array<{mac: string; rttMs?: numbe
   return [...replies].map(([mac, rttMs]) => (rttMs === undefined ? {mac} : {mac, rttMs}))
 }
 
+/** arping's `Sent N probes` line: how many requests went out, or undefined when it never got that far. */
+export function arpingSent(output: string): number | undefined {
+  const match = /^Sent (\d+) probes?/m.exec(output)
+  return match?.[1] ? Number(match[1]) : undefined
+}
+
 /** ARP resolved for `address` when `ip -j neigh show ADDRESS` has an entry with a MAC that is not FAILED or INCOMPLETE. */
 export function neighbourResolved(raw: unknown): boolean {
   if (!Array.isArray(raw)) return false

@@ -5,6 +5,7 @@
  */
 import type {HostModel} from '../model/host-model.js'
 import {arp, SCRATCH_PURPOSES, type ArpTarget} from './kinds/arp.js'
+import {dad} from './kinds/dad.js'
 import {dhcp} from './kinds/dhcp.js'
 import {icmp} from './kinds/icmp.js'
 import {MAX_DHCP_QUESTIONS, type ScratchProbe} from './plan.js'
@@ -68,6 +69,9 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
   const scratchMissing = scratchPlanned.length > 0 ? await arp.requirements(model) : []
   skipped.push(...scratchMissing)
   const scratchPlans = scratchMissing.length === 0 ? scratchPlanned : []
+  const dadPlan = wanted(options, 'duplicate-address') ? dad.plan(model) : {probes: [], skipped: []}
+  const dadMissing = dadPlan.probes.length > 0 ? await dad.requirements(model) : []
+  skipped.push(...dadPlan.skipped, ...dadMissing)
   // The throw-away interfaces go first: their DHCP window is the longest wait, and setting them up takes a few `ip`
   // commands that would otherwise queue behind a hundred container probes being spawned.
   const readiness = scratchPlans.map(() => {
@@ -84,9 +88,10 @@ export async function runProbes(model: HostModel, options: ProbeOptions): Promis
     ),
   )
   await Promise.all(readiness.map((entry) => entry.promise))
-  const [pinged, scratch] = await Promise.all([icmp.run(runnable, model, options), scratchRuns])
+  // Duplicate address detection waits as long as a ping: it goes out beside them, not after.
+  const [pinged, scratch, detected] = await Promise.all([icmp.run(runnable, model, options), scratchRuns, dadMissing.length === 0 ? dad.run(dadPlan.probes, options) : []])
   // A container that changed under the run is not blamed on the network; when Docker cannot say, the records stand.
-  const sent = [...pinged.records, ...scratch.flat()]
+  const sent = [...pinged.records, ...scratch.flat(), ...detected]
   const rechecked = await recheckContainers(model, sent, options.reread, {limitMs: recheckLimitMs(options.waitMs), concurrency: options.concurrency}).catch(() => ({records: sent, skipped: []}))
   skipped.push(...rechecked.skipped)
   return {

@@ -11,6 +11,8 @@ export type ProbePurpose =
   | 'mac-filter-host'
   | 'mac-filter-scratch'
   | 'address-owners'
+  /** Duplicate address detection (ARP with sender 0.0.0.0) for a container's address, from its parent and from inside it. */
+  | 'duplicate-address'
   | 'dhcp-discover'
   | 'free-address'
 
@@ -63,6 +65,8 @@ export interface ProbeRecord {
   rttMs?: number
   /** For ARP: every MAC that answered. */
   replies?: Array<{mac: string; rttMs?: number}>
+  /** For duplicate address detection: how many requests went out (arping stops at the first answer). */
+  sent?: number
   offers?: DhcpOffer[]
   /** For DHCP: every address asked for with option 50, answered or not. */
   questions?: DhcpQuestion[]

@@ -5,21 +5,24 @@ import {bareAddress} from '../model/ip.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import {shimFix} from '../remedy/shim.js'
 import {downReason, noParent, notApplicable} from './support/common.js'
-import {answeredByAnother, answersFor, describeProbe, probeFacts, unaskedText} from './support/probe-evidence.js'
+import {answeredByAnother, answersFor, describeProbe, heldByAnother, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 /** Packets outrank the routing table: a host that reached every container is not isolated, one that reached none is. */
 function withProbes(finding: Finding, model: HostModel, l2: L2Network, probes: ProbeResults | undefined): Finding {
   if (finding.outcome === 'skip') return finding
   const answers = answersFor(probes, ['host-to-container'], {network: l2.network.name})
   const unasked = unaskedText(answers)
-  const records = answers.judged
-  const notProbed = unasked ? ` Some containers were ${unasked}.` : ''
-  const evidence = {facts: {...finding.evidence?.facts, ...probeFacts([...records, ...answers.errored])}, commands: finding.evidence?.commands ?? []}
-  if (records.length === 0) return unasked ? {...finding, message: `${finding.message} Reachability ${unasked}.`, evidence} : finding
+  const held = heldByAnother(probes, l2.network.name)
+  const contested = answers.judged.filter((record) => record.outcome === 'reply' && !answeredByAnother(model, l2, record) && held.has(record.target))
+  const records = answers.judged.filter((record) => !contested.includes(record))
+  const unproven = contested.length > 0 ? ` The replies from ${contested.map((record) => `${record.container} (${record.target})`).join(', ')} prove nothing: another device answers for ${contested.length > 1 ? 'those addresses' : 'that address'} too (see ip-conflict).` : ''
+  const notProbed = `${unasked ? ` Some containers were ${unasked}.` : ''}${unproven}`
+  const evidence = {facts: {...finding.evidence?.facts, ...probeFacts([...answers.judged, ...answers.errored])}, commands: finding.evidence?.commands ?? []}
+  if (records.length === 0) return unasked || unproven ? {...finding, message: `${finding.message}${unasked ? ` Reachability ${unasked}.` : ''}${unproven}`, evidence} : finding
   const failed = records.filter((record) => record.outcome === 'no-reply' || answeredByAnother(model, l2, record))
   if (failed.length === 0) {
     // What the routes say stands for the containers no probe answered for.
-    if (unasked && finding.outcome !== 'pass') return {...finding, message: `${finding.message} The host reached only ${records.map(describeProbe).join('; ')}.${notProbed}`, evidence}
+    if ((unasked || unproven) && finding.outcome !== 'pass') return {...finding, message: `${finding.message} The host reached only ${records.map(describeProbe).join('; ')}.${notProbed}`, evidence}
     return {outcome: 'pass', subject: finding.subject, message: `Proven: the host reached ${records.map((record) => record.container).join(', ')} (${records.map(describeProbe).join('; ')}).${notProbed}`, evidence}
   }
   const told = (record: ProbeRecord) =>
@@ -84,7 +87,7 @@ export const hostIsolation: Rule = {
     title: 'The host can reach its macvlan containers',
     severity: 'warn',
     requires: ['links', 'addresses', 'routes', 'networks', 'containers'],
-    probes: ['host-to-container'],
+    probes: ['host-to-container', 'duplicate-address'],
     // A missing shim is a problem of its own: nothing upstream explains it.
     causedBy: [
       {id: 'parent-down', on: 'network', explains: ['unreachable']},

@@ -2,6 +2,10 @@
 import {expect, it} from 'vitest'
 
 import {describeOnEngines, doctor, outcomeOf, useScenario} from './harness.js'
+import {TWIN_MAC} from './scenarios.js'
+
+/** Docker (before 28) derives a container's MAC from its address: web's, 192.168.77.192, and its twin's on the other host. */
+const WEB_MAC = '02:42:c0:a8:4d:c0'
 
 describeOnEngines('probes: healthy host', (engine) => {
   const {lab} = useScenario('healthy', engine)
@@ -11,15 +15,28 @@ describeOnEngines('probes: healthy host', (engine) => {
     expect(run.report.status).toBe('ok')
     const records = (run.report as unknown as {probes: {records: Array<{purpose: string; outcome: string; from: {interface?: string}}>}}).probes.records
     expect(new Set(records.map((record) => record.purpose))).toEqual(
-      new Set(['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer', 'mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']),
+      new Set(['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer', 'mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover', 'duplicate-address']),
     )
-    expect(records.filter((record) => record.purpose !== 'dhcp-discover').every((record) => record.outcome === 'reply')).toBe(true)
+    expect(records.filter((record) => record.purpose !== 'dhcp-discover' && record.purpose !== 'duplicate-address').every((record) => record.outcome === 'reply')).toBe(true)
+    // Nobody else holds a container's address: from the parent and from inside each container, one request each.
+    expect(records.filter((record) => record.purpose === 'duplicate-address').map((record) => `${record.from.interface} ${record.outcome}`).sort()).toEqual(['eth0 no-reply', 'eth0 no-reply', 'eth1 no-reply', 'eth1 no-reply'])
     expect(records.filter((record) => record.purpose === 'host-to-container').every((record) => record.from.interface === 'lan-shim')).toBe(true)
     expect(run.report.checks.find((check) => check.id === 'host-isolation')?.message).toMatch(/^Proven: the host reached db, web/)
     expect(run.report.checks.find((check) => check.id === 'mac-filtered')?.message).toMatch(/^Proven: the gateway 192.168.77.1 answered ARP from the throw-away MAC/)
     expect(run.report.checks.find((check) => check.id === 'dhcp-overlap')?.message).toMatch(/^Proven: 192\.168\.77\.1 offered nothing inside 192\.168\.77\.192\/27/)
     expect(run.after).toEqual(run.before)
   })
+
+  it('proves on every run, by duplicate address detection, that nobody else holds a container address (no false alarm)', async () => {
+    for (let run = 0; run < 3; run++) {
+      const result = await doctor(lab())
+      expect(result.report.checks.find((check) => check.id === 'ip-conflict')).toMatchObject({
+        outcome: 'pass',
+        message: "Proven by duplicate address detection: no other device answered for 192.168.77.193 (db), 192.168.77.192 (web), asked 2 times each with sender 0.0.0.0 from eth1 (the host's own MAC, which the containers never hear, and the gateway answered it) and from inside each container.",
+      })
+      expect(result.exitCode).toBe(0)
+    }
+  }, 600_000)
 
   it('sends nothing with --no-probe', async () => {
     const run = await doctor(lab(), ['--no-probe'])
@@ -45,11 +62,11 @@ describeOnEngines('probes: upstream MAC filtering', (engine) => {
 describeOnEngines('probes: a LAN device holds a container address', (engine) => {
   const {lab} = useScenario('ip-conflict', engine)
 
-  it('fails ip-conflict with both MACs that answer for the address, attributed to the container', async () => {
+  it('fails ip-conflict with the MAC of the LAN device that answers for the address, attributed to the container', async () => {
     const run = await doctor(lab())
     const check = run.report.checks.find((candidate) => candidate.id === 'ip-conflict')
     expect(check?.outcome).toBe('fail')
-    expect(check?.message).toMatch(/192\.168\.77\.192 \(container web\) is answered by 2 MACs/)
+    expect(check?.message).toMatch(/192\.168\.77\.192 \(container web\) is also held by [0-9a-f:]{17}: proven by duplicate address detection \(ARP with sender 0\.0\.0\.0\) from eth1 \(the host's own MAC, which the container never hears\) and from inside container web's own namespace/)
     expect(check?.fix?.commands).toEqual(['docker network disconnect lan web', 'docker network connect --ip 192.168.77.222 lan web'])
   })
 })
@@ -77,24 +94,33 @@ describeOnEngines('probes: a second DHCP server on the LAN', (engine) => {
   })
 })
 
-describeOnEngines('probes: a second Docker host with the same range holds a container address', (engine) => {
+describeOnEngines('probes: a second Docker host with the same range holds a container address, with the same MAC', (engine) => {
   const {lab} = useScenario('second-docker-host', engine)
 
-  it('never takes the twin\'s reply as proof that the host reaches web, and fails ip-conflict when the twin answers', async () => {
-    // The LAN bridge learns the shared MAC from whichever host sent last, so the twin does not answer every ping.
-    let answered = 0
+  it('fails ip-conflict on every run, naming web and the twin\'s MAC (web\'s own), proven by DAD from the parent; never takes the twin\'s reply as the host reaching web', async () => {
     for (let run = 0; run < 3; run++) {
       const result = await doctor(lab())
-      const records = (result.report as unknown as {probes: {records: Array<{purpose: string; container?: string; outcome: string}>}}).probes.records
-      const replied = records.some((record) => record.purpose === 'host-to-container' && record.container === 'web' && record.outcome === 'reply')
-      const isolation = result.report.checks.find((check) => check.id === 'host-isolation')
-      expect(isolation?.outcome).toBe('warn')
-      if (!replied) continue
-      answered++
-      expect(isolation?.message).toContain("but through eth1 itself, which the container's own link never answers: another device holds 192.168.77.192")
-      expect(result.report.checks.find((check) => check.id === 'ip-conflict')?.message).toContain("192.168.77.192 (container web) answered the host's ping through eth1 itself")
+      const conflict = result.report.checks.find((check) => check.id === 'ip-conflict')
+      expect(conflict?.outcome).toBe('fail')
+      expect(conflict?.message).toContain(`192.168.77.192 (container web) is also held by ${WEB_MAC}: proven by duplicate address detection (ARP with sender 0.0.0.0) from eth1 (the host's own MAC, which the container never hears)`)
+      expect(conflict?.message).toContain("that is web's own MAC, as a container of a second Docker host with the same range gets it")
+      expect((conflict?.fix as {summary?: string} | undefined)?.summary).toMatch(/^Find the other holder of the address by its MAC 02:42:c0:a8:4d:c0: .*look for another Docker host on this LAN/)
+      expect(result.report.checks.find((check) => check.id === 'host-isolation')?.outcome).toBe('warn')
+      expect(result.report.checks.find((check) => check.id === 'host-isolation')?.message).not.toMatch(/Proven/)
       expect(result.exitCode).toBe(2)
     }
-    expect(answered).toBeGreaterThan(0)
+  }, 600_000)
+})
+
+describeOnEngines('probes: a second Docker host with the same range holds a container address, with a MAC of its own', (engine) => {
+  const {lab} = useScenario('second-docker-host-own-mac', engine)
+
+  it('fails ip-conflict naming web and the twin\'s MAC, answered to DAD from the parent and from inside web', async () => {
+    const result = await doctor(lab())
+    const conflict = result.report.checks.find((check) => check.id === 'ip-conflict')
+    expect(conflict?.outcome).toBe('fail')
+    expect(conflict?.message).toContain(`192.168.77.192 (container web) is also held by ${TWIN_MAC}: proven by duplicate address detection (ARP with sender 0.0.0.0) from eth1 (the host's own MAC, which the container never hears) and from inside container web's own namespace`)
+    expect(result.exitCode).toBe(2)
+    expect(result.after).toEqual(result.before)
   })
 })

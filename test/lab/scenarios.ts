@@ -98,6 +98,18 @@ const SILENT_GATEWAY = '192.168.77.254'
 /** The reserved layout every guide recommends: a range above the DHCP pool, the shim address held back with --aux-address. */
 const reservedNetwork: NetworkSpec = {ipRange: LAN.ipRange, aux: {shim: LAN.shimAddress}}
 
+/** The twin's MAC in second-docker-host-own-mac. */
+export const TWIN_MAC = '02:00:5e:77:00:c0'
+
+/** This host's network and containers, and a second Docker host on the LAN (.3) with the same range, whose container "twin" takes .192 as web does. */
+async function withTwin(lab: Lab, twinArgs: string[] = []) {
+  await createNetwork(lab, reservedNetwork)
+  await twoContainers(lab)
+  const other = await lab.addDockerHost('dockerhost2', '192.168.77.3')
+  await other.docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth0', `--subnet=${LAN.subnet}`, `--gateway=${LAN.gateway}`, `--ip-range=${LAN.ipRange}`, NETWORK])
+  await other.docker(['run', '-d', '--name', 'twin', '--network', NETWORK, ...twinArgs, IMAGE, '/bin/sleep', '1000000'])
+}
+
 async function twoContainers(lab: Lab) {
   await addContainer(lab, {name: 'web'})
   await addContainer(lab, {name: 'db'})
@@ -255,13 +267,11 @@ export const SCENARIOS = {
   },
   'second-docker-host': {
     description: "the host without a shim, and a second Docker host on the LAN (.3) with the same --ip-range: its first container takes .192, with the same MAC (Docker derives it from the address), like this host's web",
-    async build(lab) {
-      await createNetwork(lab, reservedNetwork)
-      await twoContainers(lab)
-      const other = await lab.addDockerHost('dockerhost2', '192.168.77.3')
-      await other.docker(['network', 'create', '-d', 'macvlan', '-o', 'parent=eth0', `--subnet=${LAN.subnet}`, `--gateway=${LAN.gateway}`, `--ip-range=${LAN.ipRange}`, NETWORK])
-      await other.docker(['run', '-d', '--name', 'twin', '--network', NETWORK, IMAGE, '/bin/sleep', '1000000'])
-    },
+    build: (lab) => withTwin(lab),
+  },
+  'second-docker-host-own-mac': {
+    description: 'second-docker-host, but the twin has a MAC of its own (--mac-address, as Docker 28 and later give every container): the same address, another MAC',
+    build: (lab) => withTwin(lab, ['--mac-address', TWIN_MAC]),
   },
   'mac-sprawl': {
     description: '300 extra macvlan links (up, each with its own MAC) on eth1 besides the healthy host',

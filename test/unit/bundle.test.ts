@@ -53,13 +53,17 @@ const proofs = (checks: CheckResult[]) => checks.map(({id, outcome, subject, mes
 const KINDS = [
   {kind: 'icmp', fixture: 'host-isolation', check: 'host-isolation', outcome: 'warn'},
   {kind: 'arp', fixture: 'mac-filtered', check: 'mac-filtered', outcome: 'fail'},
+  {kind: 'arp', purpose: 'duplicate-address', fixture: 'second-docker-host', check: 'ip-conflict', outcome: 'fail'},
+  {kind: 'arp', purpose: 'duplicate-address', fixture: 'second-docker-host.docker-26.1', check: 'ip-conflict', outcome: 'fail'},
   {kind: 'dhcp', fixture: 'dhcp-overlap', check: 'dhcp-overlap', outcome: 'fail'},
 ] as const
 
 describe('doctor --from a bundle replays the probes of the run that saved it', () => {
-  it.each(KINDS)('$kind: $fixture gives the verdicts and evidence of the live run, marked as replayed', async ({kind, fixture, check, outcome}) => {
+  it.each(KINDS)('$kind $purpose: $fixture gives the verdicts and evidence of the live run, marked as replayed', async (entry) => {
+    const {kind, fixture, check, outcome} = entry
     const bundle = bundleFixture(fixture)
-    expect(bundle.probes.records.some((record) => record.kind === kind && record.outcome === 'reply')).toBe(true)
+    const purpose = 'purpose' in entry ? entry.purpose : undefined
+    expect(bundle.probes.records.some((record) => record.kind === kind && (!purpose || record.purpose === purpose) && record.outcome === 'reply')).toBe(true)
     // What the live run judged: the rules over its snapshot and its probe records.
     const live = evaluateRules(RULES, bundle, DEFAULT_SETTINGS, bundle.probes)
     expect(live.find((result) => result.id === check)?.outcome).toBe(outcome)

@@ -53,7 +53,7 @@ async function fromHost(parent: string, gateway: string, waitMs: number): Promis
 }
 
 /** The flags and output parsed here are iputils' arping; Habets' arping (Debian package "arping") differs in both. */
-async function arpingIsIputils(): Promise<boolean> {
+export async function arpingIsIputils(): Promise<boolean> {
   const version = await runProgram('arping', ['-V'], {timeoutMs: VERSION_QUERY_LIMIT_MS})
   return `${version.stdout}${version.stderr}`.includes('iputils')
 }

@@ -65,3 +65,12 @@ export function answeredByAnother(model: HostModel, l2: L2Network, record: Probe
   const route = model.routeTo(record.target)
   return l2.driver === 'macvlan' && record.outcome === 'reply' && l2.parent !== undefined && route?.dev === l2.parent && !route.gateway
 }
+
+/**
+ * The addresses of `network` that duplicate address detection found another device answering for. A reply from one of
+ * them may be that device's, even through a working shim (a twin with a different MAC may win the shim's ARP), so it
+ * proves nothing about the container.
+ */
+export function heldByAnother(probes: ProbeResults | undefined, network: string): Set<string> {
+  return new Set(recordsFor(probes, 'duplicate-address', {network}).filter((record) => record.outcome === 'reply').map((record) => record.target))
+}

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {buildDiscover, parseOffer} from '../../../src/probe/dhcp-packet.js'
-import {arpingReplies, neighbourResolved, pingRtt} from '../../../src/probe/parse.js'
+import {arpingReplies, arpingSent, neighbourResolved, pingRtt} from '../../../src/probe/parse.js'
 import {throwAwayMac} from '../../../src/probe/scratch.js'
 
 describe('probe output parsers (iputils, captured in the lab)', () => {
@@ -23,6 +23,17 @@ describe('probe output parsers (iputils, captured in the lab)', () => {
       {mac: '02:42:c0:a8:4d:c0', rttMs: 0.567},
       {mac: 'fe:f4:02:a0:54:0c', rttMs: 0.575},
     ])
+  })
+
+  it('reads duplicate address detection (arping -D): the answering MAC and how many requests went out, or none', () => {
+    // Captured in the lab: from the parent, a second Docker host's container with web's own MAC answered the first request.
+    const answered = ['ARPING 192.168.77.192 from 0.0.0.0 eth1', 'Unicast reply from 192.168.77.192 [02:42:C0:A8:4D:C0]  0.581ms', 'Sent 1 probes (1 broadcast(s))', 'Received 1 response(s)'].join('\n')
+    expect(arpingReplies(answered)).toEqual([{mac: '02:42:c0:a8:4d:c0', rttMs: 0.581}])
+    expect(arpingSent(answered)).toBe(1)
+    const silent = ['ARPING 192.168.77.192 from 0.0.0.0 eth0', 'Sent 2 probes (2 broadcast(s))', 'Received 0 response(s)'].join('\n')
+    expect(arpingReplies(silent)).toEqual([])
+    expect(arpingSent(silent)).toBe(2)
+    expect(arpingSent('arping: unknown iface eth9')).toBeUndefined()
   })
 
   it('calls ARP resolved only with a MAC in a usable state', () => {

@@ -18,8 +18,8 @@ describe('runProbes without the means to probe', () => {
     expect(results.skipped).toEqual(
       expect.arrayContaining([
         {probe: 'ping', reason: 'ping is not installed', hint: 'Install iputils-ping.', purposes: ['host-to-container', 'host-to-gateway', 'container-to-gateway', 'container-to-host', 'container-to-peer']},
-        {probe: 'arping', reason: 'arping is not installed', hint: 'Install iputils-arping.', purposes: ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']},
-        {probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).', purposes: ['container-to-gateway', 'container-to-host', 'container-to-peer', 'mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']},
+        {probe: 'arping', reason: 'arping is not installed', hint: 'Install iputils-arping.', purposes: ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover', 'duplicate-address']},
+        {probe: 'namespaces', reason: 'entering namespaces needs root', hint: 'Run as root (sudo macvlan doctor).', purposes: ['container-to-gateway', 'container-to-host', 'container-to-peer', 'mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover', 'duplicate-address']},
         {probe: 'scratch', reason: 'a throw-away macvlan needs CAP_NET_ADMIN', hint: 'Run as root (sudo macvlan doctor).', purposes: ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']},
       ]),
     )

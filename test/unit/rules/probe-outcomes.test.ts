@@ -199,25 +199,25 @@ describe('host-isolation judges only answers', () => {
 describe('ip-conflict claims only what answered', () => {
   const owner = (target: string, outcome: 'reply' | 'no-reply' | 'error', extra = {}) => ({purpose: 'address-owners' as const, kind: 'arp' as const, network: 'lan', parent: 'eth0', target, outcome, ...extra})
 
-  it('proves nothing from ARP that got no answer at all', () => {
+  it('proves nothing from ARP that got no answer at all: not a pass', () => {
     const result = one(ipConflict, {...HOST, probes: [owner('192.168.1.192', 'no-reply'), owner('192.168.1.193', 'no-reply'), owner('192.168.1.223', 'no-reply')]})
-    expect(result?.outcome).toBe('pass')
+    expect(result?.outcome).toBe('skip')
     expect(result?.message).not.toMatch(/Proven/)
-    expect(result?.message).toContain('no ARP answer')
+    expect(result?.message).toContain('no ARP answer came at all')
   })
 
-  it('proves only the addresses that answered, and names the probes that errored', () => {
+  it('is not proven by an ARP probe that errored, and names it', () => {
     const result = one(ipConflict, {
       ...HOST,
       probes: [owner('192.168.1.192', 'reply', {replies: [{mac: '02:42:c0:a8:01:c0'}]}), owner('192.168.1.193', 'error', {detail: 'exec of "sh" failed'}), owner('192.168.1.223', 'no-reply')],
+      probeSkips: [{...noArping, purposes: ['duplicate-address']}],
     })
-    expect(result?.outcome).toBe('pass')
-    expect(result?.message).toMatch(/^Proven for 1 of the 3 addresses/)
-    expect(result?.message).toContain('exec of "sh" failed')
+    expect(result).toMatchObject({outcome: 'skip', skipKind: 'missing-data'})
+    expect(result?.message).toContain('not probed: arping is not installed')
   })
 
   it('says the ARP probe did not run', () => {
-    expect(one(ipConflict, {...HOST, probeSkips: [noArping]})?.message).toContain('not probed: arping is not installed')
+    expect(one(ipConflict, {...HOST, probeSkips: [{...noArping, purposes: [...SCRATCH, 'duplicate-address']}]})?.message).toContain('not probed: arping is not installed')
   })
 })
 

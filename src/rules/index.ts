@@ -23,6 +23,7 @@ import {parentDown} from './parent-down.js'
 import {parentEnslaved} from './parent-enslaved.js'
 import {parentMissing} from './parent-missing.js'
 import {parentShared} from './parent-shared.js'
+import {parentlessNetwork} from './parentless-network.js'
 import {portsIgnored} from './ports-ignored.js'
 import {shimIncomplete} from './shim-incomplete.js'
 import {subnetMismatch} from './subnet-mismatch.js'
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   unsupportedPlatform,
   kernelSupport,
   parentMissing,
+  parentlessNetwork,
   parentDown,
   parentEnslaved,
   bridgeParent,

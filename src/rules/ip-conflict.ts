@@ -4,6 +4,7 @@ import {sh} from '../exec/quote.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {bareAddress, highestFreeAddress} from '../model/ip.js'
+import {isAddressDerivedMac} from '../model/mac.js'
 import type {ProbeResults} from '../probe/types.js'
 import {onEachParent} from './support/common.js'
 import {answeredByAnother, answersFor, probeFacts, unaskedText, type ProbeAnswers} from './support/probe-evidence.js'
@@ -45,9 +46,12 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
       conflicts.set(address, `${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
     }
   }
+  const macOf = (address: string) => claims.get(address)?.find((owner) => owner.what.startsWith('container'))?.mac
   for (const record of answersFor(probes, ['host-to-container'], {network: l2.network.name}).judged) {
     if (answeredByAnother(model, l2, record)) {
-      conflicts.set(record.target, `${record.target} (container ${record.container}) answered the host's ping through ${parent} itself, which the container's own link never does: another device on the LAN holds it (a second Docker host with the same range gives the same address, and the same MAC)`)
+      const mac = macOf(record.target)
+      const sameMac = isAddressDerivedMac(mac, record.target) ? `, and, on an engine older than 28.0, the same MAC ${mac} that this container got from its address` : ', with a MAC of its own'
+      conflicts.set(record.target, `${record.target} (container ${record.container}) answered the host's ping through ${parent} itself, which the container's own link never does: another device on the LAN holds it (a second Docker host with the same range gives the same address${sameMac})`)
     }
   }
   const answers = answersFor(probes, ['address-owners'], {network: l2.network.name, parent})
@@ -70,7 +74,7 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
     facts: {addresses: [...mine], conflicts: [...conflicts.values()], [ADDRESSES_FACT]: [...conflicts.keys()], ...(answered.length + answers.errored.length > 0 ? probeFacts([...answered, ...answers.errored]) : {})},
     commands: [sh`docker network inspect ${l2.network.name}`, 'ip -br addr show', sh`ip neigh show dev ${parent}`, ...new Set(answered.map((record) => record.command))],
   }
-  if (conflicts.size === 0) return {outcome: 'pass', subject, message: noConflictMessage(answers), evidence}
+  if (conflicts.size === 0) return {outcome: 'pass', subject, message: noConflictMessage(answers, macOf), evidence}
   return {
     outcome: 'fail',
     subject,
@@ -81,7 +85,7 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
 }
 
 /** What the ARP probe proved when it found no conflict: only the addresses that answered prove anything. */
-function noConflictMessage(answers: ProbeAnswers): string {
+function noConflictMessage(answers: ProbeAnswers, macOf: (address: string) => string | undefined): string {
   const replied = answers.judged.filter((record) => record.outcome === 'reply')
   const silent = answers.judged.filter((record) => record.outcome === 'no-reply').map((record) => record.target)
   const unasked = unaskedText(answers)
@@ -90,7 +94,11 @@ function noConflictMessage(answers: ProbeAnswers): string {
     ...(silent.length > 0 ? [`${silent.length} got no ARP answer at all (${silent.join(', ')}), which proves nothing about them`] : []),
     ...(unasked ? [unasked] : []),
   ]
-  if (replied.length > 0) return `Proven for ${replied.length} of the ${probed} addresses Docker owns here: each answered ARP from one MAC only.${rest.length > 0 ? ` ${rest.join('; ')}.` : ''}`
+  // A second Docker host that also derives MACs from addresses answers from the very MAC ours does: one MAC proves less then.
+  const derived = replied.some((record) => isAddressDerivedMac(macOf(record.target), record.target))
+    ? ' The containers answered from the MACs Docker before 28.0 derives from their addresses (02:42 and the address): a second Docker host of such an engine with the same range would answer from the very same MAC, which ARP cannot tell apart.'
+    : ''
+  if (replied.length > 0) return `Proven for ${replied.length} of the ${probed} addresses Docker owns here: each answered ARP from one MAC only.${rest.length > 0 ? ` ${rest.join('; ')}.` : ''}${derived}`
   const seen = 'No address of this network is claimed twice as far as the host can see'
   if (rest.length > 0) return `${seen}; the ARP probe on the LAN proves nothing: ${rest.join('; ')}.`
   return `${seen} (the ARP probe checks the LAN).`

@@ -1,8 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
+import {evaluateRules} from '../../../src/engine/evaluate.js'
+import {DEFAULT_SETTINGS} from '../../../src/engine/types.js'
 import {hostIsolation} from '../../../src/rules/host-isolation.js'
 import {ipConflict} from '../../../src/rules/ip-conflict.js'
-import {fixture} from '../../helpers/fixtures.js'
+import {bundleFixture, engineFixture, fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
 describe('ip-conflict', () => {
@@ -55,5 +57,40 @@ describe('ip-conflict', () => {
     const [isolation] = judge(hostIsolation, host)
     expect(isolation?.outcome).toBe('warn')
     expect(isolation?.message).toContain('but through eth0 itself, which the container\'s own link never answers: another device holds 192.168.1.192')
+  })
+
+  const answeredThroughParent = (mac: string) => ({
+    links: [{name: 'eth0', address: '192.168.1.10/24'}],
+    routes: [{dst: '192.168.1.0/24', dev: 'eth0'}],
+    networks: [{name: 'lan', parent: 'eth0', ipRange: '192.168.1.192/27'}],
+    containers: [{name: 'web', network: 'lan', ip: '192.168.1.192', mac}],
+    probes: [{purpose: 'host-to-container' as const, target: '192.168.1.192', network: 'lan', container: 'web', outcome: 'reply' as const, rttMs: 0.4}],
+  })
+
+  it('says a second Docker host shares the MAC too only when this container\'s MAC is the one Docker derives from the address (before 28.0)', () => {
+    expect(judge(ipConflict, answeredThroughParent('02:42:c0:a8:01:c0'))[0]?.message).toContain(
+      'another device on the LAN holds it (a second Docker host with the same range gives the same address, and, on an engine older than 28.0, the same MAC 02:42:c0:a8:01:c0 that this container got from its address)',
+    )
+  })
+
+  it('does not expect a shared MAC from a second Docker host when this container\'s MAC is random (Engine 28.0 and newer)', () => {
+    const message = judge(ipConflict, answeredThroughParent('9a:1e:57:3c:d2:0b'))[0]?.message
+    expect(message).toContain('another device on the LAN holds it (a second Docker host with the same range gives the same address, with a MAC of its own)')
+    expect(message).not.toContain('the same MAC')
+  })
+
+  it('on the lab (20.10, MACs derived from the address) says one MAC answering ARP cannot rule out a second Docker host of such an engine', () => {
+    const bundle = bundleFixture('healthy')
+    const [result] = evaluateRules([ipConflict], bundle, DEFAULT_SETTINGS, bundle.probes)
+    expect(result?.outcome).toBe('pass')
+    expect(result?.message).toContain(
+      'The containers answered from the MACs Docker before 28.0 derives from their addresses (02:42 and the address): a second Docker host of such an engine with the same range would answer from the very same MAC, which ARP cannot tell apart.',
+    )
+  })
+
+  it('passes a healthy Engine 28.0 host with random MACs, without doubting them', () => {
+    const [result] = judge(ipConflict, engineFixture('healthy.docker-28.0'))
+    expect(result?.outcome).toBe('pass')
+    expect(result?.message).not.toContain('02:42')
   })
 })

@@ -29,6 +29,7 @@ import {shimIncomplete} from './shim-incomplete.js'
 import {subnetMismatch} from './subnet-mismatch.js'
 import {swarmScope} from './swarm-scope.js'
 import {unsupportedPlatform} from './unsupported-platform.js'
+import {vlanOwner} from './vlan-owner.js'
 import {vlanParent} from './vlan-parent.js'
 import {wirelessParent} from './wireless-parent.js'
 
@@ -47,6 +48,7 @@ export const RULES: readonly Rule[] = [
   bridgeParent,
   wirelessParent,
   vlanParent,
+  vlanOwner,
   macFiltered,
   hostIsolation,
   shimIncomplete,

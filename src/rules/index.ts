@@ -1,4 +1,5 @@
 import type {Rule} from '../engine/types.js'
+import {bondParent} from './bond-parent.js'
 import {bootOrder} from './boot-order.js'
 import {bridgeParent} from './bridge-parent.js'
 import {containerRoute} from './container-route.js'
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   parentlessNetwork,
   parentDown,
   parentEnslaved,
+  bondParent,
   bridgeParent,
   wirelessParent,
   vlanParent,

@@ -14,6 +14,7 @@ import {ipConflict} from './ip-conflict.js'
 import {ipamExhaustion} from './ipam-exhaustion.js'
 import {gatewayIpv6} from './gateway-ipv6.js'
 import {kernelSupport} from './kernel-support.js'
+import {leftoverLinks} from './leftover-links.js'
 import {macFiltered} from './mac-filtered.js'
 import {macSprawl} from './mac-sprawl.js'
 import {macvlanMode} from './macvlan-mode.js'
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   ipConflict,
   ipamExhaustion,
   parentShared,
+  leftoverLinks,
   swarmScope,
   macSprawl,
   duplicateMac,

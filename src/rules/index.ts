@@ -3,6 +3,7 @@ import {bondParent} from './bond-parent.js'
 import {bootOrder} from './boot-order.js'
 import {bridgeParent} from './bridge-parent.js'
 import {containerRoute} from './container-route.js'
+import {containerStacking} from './container-stacking.js'
 import {dhcpOverlap} from './dhcp-overlap.js'
 import {dhcpServers} from './dhcp-servers.js'
 import {duplicateMac} from './duplicate-mac.js'
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
   mtuMismatch,
   macvlanMode,
   containerRoute,
+  containerStacking,
   gatewayIpv6,
   portsIgnored,
   firewallBypass,

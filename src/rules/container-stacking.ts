@@ -14,7 +14,9 @@ export const containerStacking: Rule = {
         const subject = {network: l2.network.name, container: container.name}
         const mac = device.mac.toLowerCase()
         const problems = [
-          ...(device.master ? [`${device.name} is a port of the bridge ${device.master}: devices behind ${device.master} with MACs of their own send out through it, but the host's parent hands ${device.name} only frames for ${mac}, so their replies never arrive`] : []),
+          ...(device.master
+            ? [`${device.name} is a port of the bridge ${device.master}, so ${ip} on ${device.name} itself receives nothing (the bridge takes every frame), and devices behind ${device.master} with MACs of their own send out through it, but the host's parent hands ${device.name} only frames for ${mac}, so their replies never arrive`]
+            : []),
           ...view.links
             .filter((link) => link.parent === device.name && link.mac && link.mac.toLowerCase() !== mac)
             .map((link) => `${link.name} (${link.kind ?? 'link'}, ${link.mac}) sits on its ${l2.driver} ${device.name} with a MAC other than ${device.name}'s ${mac}: frames go out, but the host's parent hands ${device.name} only frames for ${mac}, so no reply to ${link.name} ever arrives`),

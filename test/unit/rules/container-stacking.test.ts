@@ -25,7 +25,16 @@ describe('container-stacking', () => {
 
   it('warns of the container\'s macvlan enslaved to a bridge inside it (VMs, taps behind it)', () => {
     const [result] = judge(containerStacking, inside([{ifindex: 6, name: 'br0', kind: 'bridge', mac: MAC, mtu: 1500, flags: ['UP'], operstate: 'UP', promiscuity: 0, linkType: 'ether'}], {...own, master: 'br0'}))
-    expect(result?.message).toContain('Inside vm, eth0 is a port of the bridge br0: devices behind br0 with MACs of their own send out through it, but the host\'s parent hands eth0 only frames for 02:42:c0:a8:01:0a')
+    expect(result?.message).toContain('Inside vm, eth0 is a port of the bridge br0, so 192.168.1.10 on eth0 itself receives nothing (the bridge takes every frame), and devices behind br0 with MACs of their own send out through it, but the host\'s parent hands eth0 only frames for 02:42:c0:a8:01:0a')
+  })
+
+  it.each(['container-bridge', 'container-bridge.docker-26.1'])('warns of the bridge built inside web in the lab (%s), and passes db', (name) => {
+    const results = judge(containerStacking, fixture(name))
+    expect(results.map((result) => [result.subject.container, result.outcome])).toEqual([
+      ['db', 'pass'],
+      ['web', 'warn'],
+    ])
+    expect(results[1]?.message).toMatch(/^Inside web, eth0 is a port of the bridge br0, so 192\.168\.77\.192 on eth0 itself receives nothing/)
   })
 
   it('passes a VLAN on the macvlan that keeps its MAC, and the lab containers', () => {

@@ -7,6 +7,7 @@ import type {
   ContainerNetwork,
   ContainerView,
   DockerContainer,
+  DockerEngine,
   DockerNetwork,
   IpamConfig,
   Link,
@@ -73,6 +74,16 @@ export class HostModel {
     if (!slice) throw new MissingSlice(name, 'this snapshot was taken by an older macvlan-doctor, which did not collect it')
     if ('error' in slice) throw new MissingSlice(name, slice.error.message)
     return slice.data as SliceData<K>
+  }
+
+  /** The Docker engine, or undefined when it was not collected: version-specific judgements are then left out. */
+  engine(): DockerEngine | undefined {
+    try {
+      return this.data('docker')
+    } catch (error) {
+      if (error instanceof MissingSlice) return undefined
+      throw error
+    }
   }
 
   link(name: string): Link | undefined {

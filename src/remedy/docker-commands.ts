@@ -20,11 +20,14 @@ export interface NetworkChanges {
   gateway?: string
   ipRange?: string
   aux?: Record<string, string>
+  /** `--internal`: no gateway, no route off the network. */
+  internal?: boolean
 }
 
 function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
   const driver = changes.driver ?? l2.driver
   const words = ['docker', 'network', 'create', '-d', driver]
+  if (changes.internal ?? l2.network.internal) words.push('--internal')
   const parent = changes.parent ?? l2.parent
   if (parent) words.push('-o', `parent=${parent}`)
   const mode = changes.mode ?? (driver === l2.driver ? l2.mode : undefined)

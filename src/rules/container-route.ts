@@ -26,6 +26,7 @@ export const containerRoute: Rule = {
       {id: 'gateway-missing', on: 'network', when: ['other-router', 'gateway-silent'], explains: ['gateway-unreachable']},
       {id: 'ip-conflict', on: 'address', explains: ['gateway-unreachable', 'peer-unreachable']},
       {id: 'macvlan-mode', on: 'network', explains: ['peer-unreachable']},
+      {id: 'container-stacking', on: 'address', explains: ['gateway-unreachable', 'peer-unreachable']},
     ],
   },
   evaluate: ({model, probes}) =>

@@ -51,7 +51,7 @@ export const gatewayMissing: Rule = {
               outcome: 'warn',
               subject,
               message: newer
-                ? `No --gateway on ${pool.subnet}: from Engine 29 (API 1.52) Docker then gives containers no default route, so they reach nothing off the subnet.`
+                ? `No --gateway on ${pool.subnet}: from Engine 29 (API 1.52) Docker then gives containers no default route, so they reach nothing off the subnet, external DNS names included (Docker's resolver asks the upstream servers from inside the container).`
                 : `No --gateway on ${pool.subnet}: Docker picks ${firstHost}, which is not necessarily your router${router ? ` (the host uses ${router})` : ''}; Engine 29 and newer give no default route at all.`,
               evidence,
               symptoms: ['no-gateway'],

@@ -1,7 +1,9 @@
 import type {Rule} from '../engine/types.js'
+import {bondParent} from './bond-parent.js'
 import {bootOrder} from './boot-order.js'
 import {bridgeParent} from './bridge-parent.js'
 import {containerRoute} from './container-route.js'
+import {containerStacking} from './container-stacking.js'
 import {dhcpOverlap} from './dhcp-overlap.js'
 import {dhcpServers} from './dhcp-servers.js'
 import {duplicateMac} from './duplicate-mac.js'
@@ -13,6 +15,7 @@ import {ipConflict} from './ip-conflict.js'
 import {ipamExhaustion} from './ipam-exhaustion.js'
 import {gatewayIpv6} from './gateway-ipv6.js'
 import {kernelSupport} from './kernel-support.js'
+import {leftoverLinks} from './leftover-links.js'
 import {macFiltered} from './mac-filtered.js'
 import {macSprawl} from './mac-sprawl.js'
 import {macvlanMode} from './macvlan-mode.js'
@@ -23,11 +26,13 @@ import {parentDown} from './parent-down.js'
 import {parentEnslaved} from './parent-enslaved.js'
 import {parentMissing} from './parent-missing.js'
 import {parentShared} from './parent-shared.js'
+import {parentlessNetwork} from './parentless-network.js'
 import {portsIgnored} from './ports-ignored.js'
 import {shimIncomplete} from './shim-incomplete.js'
 import {subnetMismatch} from './subnet-mismatch.js'
 import {swarmScope} from './swarm-scope.js'
 import {unsupportedPlatform} from './unsupported-platform.js'
+import {vlanOwner} from './vlan-owner.js'
 import {vlanParent} from './vlan-parent.js'
 import {wirelessParent} from './wireless-parent.js'
 
@@ -40,11 +45,14 @@ export const RULES: readonly Rule[] = [
   unsupportedPlatform,
   kernelSupport,
   parentMissing,
+  parentlessNetwork,
   parentDown,
   parentEnslaved,
+  bondParent,
   bridgeParent,
   wirelessParent,
   vlanParent,
+  vlanOwner,
   macFiltered,
   hostIsolation,
   shimIncomplete,
@@ -59,12 +67,14 @@ export const RULES: readonly Rule[] = [
   ipConflict,
   ipamExhaustion,
   parentShared,
+  leftoverLinks,
   swarmScope,
   macSprawl,
   duplicateMac,
   mtuMismatch,
   macvlanMode,
   containerRoute,
+  containerStacking,
   gatewayIpv6,
   portsIgnored,
   firewallBypass,

@@ -4,6 +4,7 @@ import {sh} from '../exec/quote.js'
 import type {HostModel, L2Network} from '../model/host-model.js'
 import {ipv4Pools} from '../model/host-model.js'
 import {bareAddress, highestFreeAddress} from '../model/ip.js'
+import {isAddressDerivedMac} from '../model/mac.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
 import {notApplicable, onEachParent} from './support/common.js'
 import {answeredByAnother, answersFor, probeFacts, unaskedText, type ProbeAnswers} from './support/probe-evidence.js'
@@ -45,9 +46,12 @@ function judge(model: HostModel, l2: L2Network, parent: string, probes: ProbeRes
       conflicts.set(address, `${address} answers ARP from ${neighbour.lladdr}, not from ${owners[0]?.what}'s ${containerMac}: another LAN device holds it`)
     }
   }
+  const containerMacOf = (address: string) => claims.get(address)?.find((owner) => owner.what.startsWith('container'))?.mac
   for (const record of answersFor(probes, ['host-to-container'], {network: l2.network.name}).judged) {
     if (answeredByAnother(model, l2, record)) {
-      conflicts.set(record.target, `${record.target} (container ${record.container}) answered the host's ping through ${parent} itself, which the container's own link never does: another device on the LAN holds it (a second Docker host with the same range gives the same address, and the same MAC)`)
+      const mac = containerMacOf(record.target)
+      const sameMac = isAddressDerivedMac(mac, record.target) ? `, and, on an engine older than 28.0, the same MAC ${mac} that this container got from its address` : ', with a MAC of its own'
+      conflicts.set(record.target, `${record.target} (container ${record.container}) answered the host's ping through ${parent} itself, which the container's own link never does: another device on the LAN holds it (a second Docker host with the same range gives the same address${sameMac})`)
     }
   }
   const answers = answersFor(probes, ['address-owners'], {network: l2.network.name, parent})

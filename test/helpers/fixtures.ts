@@ -15,6 +15,14 @@ export function fixture(name: string): Snapshot {
   return snapshot
 }
 
+/**
+ * A snapshot of an engine the lab does not run (fixtures/engines/NAME.json): a lab capture with the fields that
+ * engine's documentation gives rewritten by hand, as its `origin` says.
+ */
+export function engineFixture(name: string): Snapshot {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/engines/${name}.json`, import.meta.url), 'utf8')) as Snapshot
+}
+
 /** A lab bundle: the snapshot and what the probes of the same run sent and got back. */
 export function bundleFixture(name: string): Bundle {
   const bundle = JSON.parse(readFileSync(fixturePath(name), 'utf8')) as Partial<Bundle> & Snapshot

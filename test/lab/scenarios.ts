@@ -352,6 +352,17 @@ export const SCENARIOS = {
       await dualStack(lab, LAN6.gateway)
     },
   },
+  'container-bridge': {
+    description: "the healthy host, and inside the container web a bridge br0 with web's macvlan eth0 as its port (as a VM inside a container would build it)",
+    async build(lab) {
+      await SCENARIOS.healthy.build(lab)
+      const pid = (await lab.docker(['inspect', '-f', '{{.State.Pid}}', 'web'])).stdout.trim()
+      const inside = (args: string[]) => lab.host(['nsenter', `--net=/proc/${pid}/ns/net`, 'ip', ...args])
+      await inside(['link', 'add', 'br0', 'type', 'bridge'])
+      await inside(['link', 'set', 'eth0', 'master', 'br0'])
+      await inside(['link', 'set', 'br0', 'up'])
+    },
+  },
 } satisfies Record<string, Scenario>
 
 export type ScenarioName = keyof typeof SCENARIOS

@@ -59,7 +59,7 @@ export function notAsked(subject: Subject, question: string, why: string): Findi
 /**
  * A reply the host got on-link through the parent itself cannot be the container's: macvlan passes no frame between a
  * parent and its children. Another device on the LAN holds that address (a second Docker host with the same range gives
- * the same address, and with Docker 26 or older the same MAC). Through a router the container may well answer.
+ * the same address, and before Engine 28.0 the same MAC). Through a router the container may well answer.
  */
 export function answeredByAnother(model: HostModel, l2: L2Network, record: ProbeRecord): boolean {
   const route = model.routeTo(record.target)

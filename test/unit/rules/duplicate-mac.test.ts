@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {duplicateMac} from '../../../src/rules/duplicate-mac.js'
-import {fixture} from '../../helpers/fixtures.js'
+import {engineFixture, fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
 describe('duplicate-mac', () => {
@@ -22,5 +22,9 @@ describe('duplicate-mac', () => {
 
   it('passes the healthy lab', () => {
     expect(judge(duplicateMac, fixture('healthy'))[0]?.outcome).toBe('pass')
+  })
+
+  it('passes the random, locally administered MACs of Engine 28.0 without expecting 02:42 ones', () => {
+    expect(judge(duplicateMac, engineFixture('healthy.docker-28.0'))[0]).toMatchObject({outcome: 'pass', message: 'All 4 MACs on eth1 are unique unicast addresses.'})
   })
 })

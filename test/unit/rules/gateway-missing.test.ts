@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {gatewayMissing} from '../../../src/rules/gateway-missing.js'
-import {fixture} from '../../helpers/fixtures.js'
+import {evaluateRules} from '../../../src/engine/evaluate.js'
+import {RULES} from '../../../src/rules/index.js'
+import {engineFixture, fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
 const withoutGateway = (apiVersion: string) => ({
@@ -15,6 +17,20 @@ describe('gateway-missing', () => {
     const [result] = judge(gatewayMissing, withoutGateway('1.52'))
     expect(result?.message).toContain('from Engine 29 (API 1.52) Docker then gives containers no default route')
     expect(result?.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.254 lan')
+  })
+
+  it('on an Engine 29 host created without --gateway, names the missing route and DNS, and explains the containers without a default route', () => {
+    const checks = evaluateRules(RULES, engineFixture('no-gateway.docker-29.0'))
+    const missing = checks.find((check) => check.id === 'gateway-missing')
+    expect(missing).toMatchObject({outcome: 'warn', subject: {network: 'lan'}})
+    expect(missing?.message).toBe(
+      'No --gateway on 192.168.77.0/24: from Engine 29 (API 1.52) Docker then gives containers no default route, so they reach nothing off the subnet, external DNS names included (Docker\'s resolver asks the upstream servers from inside the container).',
+    )
+    const routes = checks.filter((check) => check.id === 'container-route')
+    expect(routes.map((check) => [check.subject.container, check.outcome, check.causedBy])).toEqual([
+      ['db', 'warn', [{id: 'gateway-missing', subject: {network: 'lan'}}]],
+      ['web', 'warn', [{id: 'gateway-missing', subject: {network: 'lan'}}]],
+    ])
   })
 
   it('warns that older engines pick .1, which is not the router here', () => {

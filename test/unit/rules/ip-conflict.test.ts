@@ -1,9 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
+import {evaluateRules} from '../../../src/engine/evaluate.js'
+import {DEFAULT_SETTINGS} from '../../../src/engine/types.js'
 import {hostIsolation} from '../../../src/rules/host-isolation.js'
 import {ipConflict} from '../../../src/rules/ip-conflict.js'
 import type {HostExample} from '../../helpers/examples.js'
-import {fixture} from '../../helpers/fixtures.js'
+import {bundleFixture, engineFixture, fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
 describe('ip-conflict', () => {
@@ -59,6 +61,39 @@ describe('ip-conflict', () => {
     const [isolation] = judge(hostIsolation, host)
     expect(isolation?.outcome).toBe('warn')
     expect(isolation?.message).toContain('but through eth0 itself, which the container\'s own link never answers: another device holds 192.168.1.192')
+  })
+
+  const answeredThroughParent = (mac: string) => ({
+    links: [{name: 'eth0', address: '192.168.1.10/24'}],
+    routes: [{dst: '192.168.1.0/24', dev: 'eth0'}],
+    networks: [{name: 'lan', parent: 'eth0', ipRange: '192.168.1.192/27'}],
+    containers: [{name: 'web', network: 'lan', ip: '192.168.1.192', mac}],
+    probes: [{purpose: 'host-to-container' as const, target: '192.168.1.192', network: 'lan', container: 'web', outcome: 'reply' as const, rttMs: 0.4}],
+  })
+
+  it('says a second Docker host shares the MAC too only when this container\'s MAC is the one Docker derives from the address (before 28.0)', () => {
+    expect(judge(ipConflict, answeredThroughParent('02:42:c0:a8:01:c0'))[0]?.message).toContain(
+      'another device on the LAN holds it (a second Docker host with the same range gives the same address, and, on an engine older than 28.0, the same MAC 02:42:c0:a8:01:c0 that this container got from its address)',
+    )
+  })
+
+  it('does not expect a shared MAC from a second Docker host when this container\'s MAC is random (Engine 28.0 and newer)', () => {
+    const message = judge(ipConflict, answeredThroughParent('9a:1e:57:3c:d2:0b'))[0]?.message
+    expect(message).toContain('another device on the LAN holds it (a second Docker host with the same range gives the same address, with a MAC of its own)')
+    expect(message).not.toContain('the same MAC')
+  })
+
+  it('on a lab bundle without duplicate address detection, one MAC answering ARP is no pass: a twin with the same MAC answers alike', () => {
+    const bundle = bundleFixture('healthy')
+    const [result] = evaluateRules([ipConflict], bundle, DEFAULT_SETTINGS, bundle.probes)
+    expect(result).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
+    expect(result?.message).toContain('ARP from a throw-away MAC got one MAC per address, as it would from a twin with the same MAC too')
+  })
+
+  it('finds no conflict on a healthy Engine 28.0 host with random MACs, and claims nothing about address-derived MACs', () => {
+    const [result] = judge(ipConflict, engineFixture('healthy.docker-28.0'))
+    expect(['pass', 'skip']).toContain(result?.outcome)
+    expect(result?.message).not.toContain('02:42')
   })
 })
 

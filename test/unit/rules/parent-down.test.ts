@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {evaluateRules} from '../../../src/engine/evaluate.js'
 import {parentDown} from '../../../src/rules/parent-down.js'
 import {snapshot} from '../../helpers/builders.js'
-import {fixture} from '../../helpers/fixtures.js'
+import {engineFixture, fixture} from '../../helpers/fixtures.js'
 
 const judge = (built: ReturnType<ReturnType<typeof snapshot>['build']>) => evaluateRules([parentDown], built)
 
@@ -47,5 +47,18 @@ describe('parent-down', () => {
     expect(judge(fixture('parent-down'))[0]?.message).toContain('Parent eth1 is administratively down')
     expect(judge(fixture('parent-no-carrier'))[0]?.message).toContain('Parent eth1 is up but without carrier')
     expect(judge(fixture('healthy'))[0]?.outcome).toBe('pass')
+  })
+
+  it('on Engine 28.0.1 says the containers that were started meanwhile failed to start, and that 28.1 fixes it', () => {
+    const [result] = judge(engineFixture('parent-down.docker-28.0.1'))
+    expect(result?.outcome).toBe('fail')
+    expect(result?.message).toBe(
+      'Parent eth1 is administratively down: all 2 container(s) on lan are cut off, even from each other. Docker Engine 28.0.1 also refuses to start a container on a down parent ("failed to advertise addresses: … network is unreachable", moby#49593): web is not running.',
+    )
+    expect(result?.fix?.summary).toContain('or upgrade Docker to 28.1 or newer, which starts containers on a down parent')
+  })
+
+  it('does not blame the start failure of 28.0.1 on other engines (26.1 starts containers on a down parent)', () => {
+    expect(judge(fixture('parent-down.docker-26.1'))[0]?.message).not.toContain('28.0.1')
   })
 })

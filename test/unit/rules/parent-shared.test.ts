@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {parentShared} from '../../../src/rules/parent-shared.js'
-import {fixture} from '../../helpers/fixtures.js'
+import {engineFixture, fixture} from '../../helpers/fixtures.js'
 import {judge} from '../../helpers/judge.js'
 
 describe('parent-shared', () => {
@@ -31,5 +31,19 @@ describe('parent-shared', () => {
 
   it('has nothing to judge with one network per parent (the lab)', () => {
     expect(judge(parentShared, fixture('healthy'))[0]).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
+  })
+
+  it('passes two separate networks on one parent on Engine 27.1, which allows it', () => {
+    const [result] = judge(parentShared, engineFixture('shared-parent.docker-27.1'))
+    expect(result).toMatchObject({outcome: 'pass', subject: {interface: 'eth1'}, message: '2 networks share eth1 without overlapping (allowed from Docker Engine 27.1).'})
+  })
+
+  it('fails the same two networks on Engine 26.1, whose driver takes one macvlan network per parent', () => {
+    const [result] = judge(parentShared, engineFixture('shared-parent.docker-26.1'))
+    expect(result?.outcome).toBe('fail')
+    expect(result?.message).toBe(
+      'On eth1: lan and lan2 are macvlan networks on one parent, which Docker Engine 26.1.5+dfsg1 refuses before 27.1 ("network dm-… is already using parent interface eth1"): only one of them works, and containers on the other cannot start.',
+    )
+    expect(result?.fix?.summary).toContain('upgrade Docker to 27.1 or newer')
   })
 })

@@ -72,7 +72,7 @@ function shimActions(plan: ShimPlan, shim: string, parent: string): FixAction[] 
 
 /** The lines that keep Docker from handing out an in-range shim address: recreate the network with it reserved. */
 export function reservationCommands(model: HostModel, l2: L2Network, address: string): string[] {
-  return [`# ${address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(l2, model.containerNames(l2.network), {aux: {shim: address}})]
+  return [`# ${address} is free now; reserve it so Docker never hands it out:`, ...recreateNetworkCommands(model, l2, {aux: {shim: address}})]
 }
 
 const SUMMARY_ADDRESS: Record<ShimPlacement, string> = {

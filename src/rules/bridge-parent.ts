@@ -20,7 +20,7 @@ export const bridgeParent: Rule = {
           summary: ports.length > 0
             ? `Put the network on the bridge's physical port (${ports.join(', ')}) only if that port leaves the bridge; otherwise use an ipvlan network on ${parent.name}, or a veth into the bridge.`
             : `Use an ipvlan network on ${parent.name}, or a physical NIC as the parent.`,
-          commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {driver: 'ipvlan'}),
+          commands: recreateNetworkCommands(model, l2, {driver: 'ipvlan'}),
         },
       }
     }),

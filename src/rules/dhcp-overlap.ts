@@ -33,7 +33,7 @@ function fixFor(model: HostModel, l2: L2Network, avoid: string[]) {
   const pool = ipv4Pools(l2)[0]
   const layout = pool ? saferLayout(model, l2, pool, avoid) : undefined
   return layout
-    ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, outside the DHCP pool (or shrink the router's pool).`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), layout)}
+    ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, outside the DHCP pool (or shrink the router's pool).`, commands: recreateNetworkCommands(model, l2, layout)}
     : {summary: "Shrink the router's DHCP pool, or recreate the network with an --ip-range outside it.", commands: []}
 }
 

@@ -43,7 +43,7 @@ export const gatewayMissing: Rule = {
             facts: {subnet: pool.subnet, gateway: pool.gateway, hostRouter: router, apiVersion, ...(arp ? probeFacts([arp, ...ping]) : {})},
             commands: [sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`, 'ip route show default', ...(arp ? [arp.command] : [])],
           }
-          const fixWith = (gateway: string) => recreateNetworkCommands(l2, model.containerNames(l2.network), {gateway})
+          const fixWith = (gateway: string) => recreateNetworkCommands(model, l2, {gateway})
           if (!pool.gateway) {
             const firstHost = parseCidr(pool.subnet)?.getFirst().nextIPNumber().toString()
             const newer = Number.parseFloat(apiVersion) >= 1.52

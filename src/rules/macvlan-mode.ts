@@ -25,7 +25,7 @@ export const macvlanMode: Rule = {
         subject,
         message: `Network ${l2.network.name} is in ${l2.mode} mode, so ${effect}; ${containers.length} containers are attached (${containers.join(', ')}).`,
         evidence,
-        fix: {summary: 'Recreate the network in bridge mode (the default) unless the isolation is wanted.', commands: recreateNetworkCommands(l2, containers, {mode: 'bridge'})},
+        fix: {summary: 'Recreate the network in bridge mode (the default) unless the isolation is wanted.', commands: recreateNetworkCommands(model, l2, {mode: 'bridge'})},
       }
     }),
 }

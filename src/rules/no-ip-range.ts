@@ -29,7 +29,7 @@ export const noIpRange: Rule = {
         message: `Network ${l2.network.name} has no --ip-range, so Docker hands out ${pool.subnet} from the bottom up, where the LAN already lives (${occupants.map((o) => o.what).slice(0, 4).join(', ')}): sooner or later a container takes a LAN device's address.`,
         evidence,
         fix: layout
-          ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, a block the host sees no one use (check it is outside your router's DHCP pool).`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), layout)}
+          ? {summary: `Recreate the network with --ip-range=${layout.ipRange}, a block the host sees no one use (check it is outside your router's DHCP pool).`, commands: recreateNetworkCommands(model, l2, layout)}
           : {summary: 'Recreate the network with an --ip-range outside the router\'s DHCP pool and static addresses.', commands: []},
       } satisfies Finding
     }),

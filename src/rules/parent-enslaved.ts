@@ -20,7 +20,7 @@ export const parentEnslaved: Rule = {
         evidence,
         fix: {
           summary: `Use ${master} itself as the parent (for a bond), or the bridge's uplink design that frees ${parent.name}; recreate the network on it.`,
-          commands: parent.master ? recreateNetworkCommands(l2, model.containerNames(l2.network), {parent: parent.master}) : [sh`ip -d link show dev ${parent.name}`],
+          commands: parent.master ? recreateNetworkCommands(model, l2, {parent: parent.master}) : [sh`ip -d link show dev ${parent.name}`],
         },
       }
     }),

@@ -52,7 +52,7 @@ function judge(model: HostModel, l2: L2Network): Finding {
       summary: candidate
         ? `Recreate the network on the NIC that exists now (${candidate} carries the default route), or pin the old name with a systemd .link file.`
         : 'Recreate the network on a NIC that exists (ip -br link), or pin the old name with a systemd .link file.',
-      commands: recreateNetworkCommands(l2, containers, {parent: candidate ?? '<nic>'}),
+      commands: recreateNetworkCommands(model, l2, {parent: candidate ?? '<nic>'}),
     },
   }
 }

@@ -35,7 +35,7 @@ function judge(model: HostModel, l2: L2Network): Finding {
     evidence,
     fix: {
       summary: `To put ${name} on the LAN, recreate it with -o parent= set to the host's LAN interface; to keep it isolated on purpose, recreate it with --internal so it says so.`,
-      commands: recreateNetworkCommands(l2, containers, {internal: true}),
+      commands: recreateNetworkCommands(model, l2, {internal: true}),
     },
   }
 }

@@ -44,7 +44,7 @@ export const subnetMismatch: Rule = {
         evidence,
         symptoms: [...symptoms],
         fix: corrected
-          ? {summary: `Recreate the network with --subnet=${corrected}.`, commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {subnet: corrected})}
+          ? {summary: `Recreate the network with --subnet=${corrected}.`, commands: recreateNetworkCommands(model, l2, {subnet: corrected})}
           : {summary: `Recreate the network on the subnet of the LAN that ${parent.name} is on.`, commands: []},
       } satisfies Finding
     }),

@@ -17,7 +17,7 @@ export const wirelessParent: Rule = {
         evidence,
         fix: {
           summary: `Use a wired NIC as the parent, or an ipvlan L2 network on ${parent.name} (one MAC for all containers).`,
-          commands: recreateNetworkCommands(l2, model.containerNames(l2.network), {driver: 'ipvlan'}),
+          commands: recreateNetworkCommands(model, l2, {driver: 'ipvlan'}),
         },
       }
     }),

@@ -257,6 +257,15 @@ export const SCENARIOS = {
       await addContainer(lab, {name: 'web'})
     },
   },
+  'static-no-ip-range': {
+    description: 'a macvlan network without --ip-range whose containers all have static addresses: web and db running (db with a MAC of its own), batch created and never started',
+    async build(lab) {
+      await createNetwork(lab)
+      await addContainer(lab, {name: 'web', ip: '192.168.77.10'})
+      await addContainer(lab, {name: 'db', ip: '192.168.77.11', mac: '02:aa:bb:cc:dd:11'})
+      await addContainer(lab, {name: 'batch', ip: '192.168.77.12', start: false})
+    },
+  },
   'ip-conflict': {
     description: 'a LAN machine (an address on the LAN bridge) already holds the address Docker gives the first container',
     async build(lab) {

@@ -31,7 +31,6 @@ export const rangeOverlap: FleetCheck = {
       // The addresses either host holds in the shared part: what the checks this overlap explains are about.
       const held = [...new Set([a, b].flatMap((member) => holdingsOf(member).flatMap((holding) => (holding.address && overlapOf(holding.address, intervalText(shared)) ? [holding.address] : []))))]
       const range = freeRangeFor(lan, fleet)
-      const containers = b.model.endpointsOf(b.l2.network).map(({container}) => container.name)
       return {
         outcome: 'fail',
         subject,
@@ -39,7 +38,7 @@ export const rangeOverlap: FleetCheck = {
         evidence: lanEvidence(lan, facts, held),
         fix: {
           summary: `Give each host its own part of ${a.subnet}: recreate the network on ${b.host.name} with an --ip-range that no other host's range overlaps${range ? ` (${range} is clear of every range and address the files show; prove it is outside the DHCP pool with \`macvlan doctor\` there)` : ''}.`,
-          commands: range ? recreateNetworkCommands(b.l2, containers, {ipRange: range}).map((command) => onHost(command, b.host.name)) : [],
+          commands: range ? recreateNetworkCommands(b.model, b.l2, {ipRange: range}).map((command) => onHost(command, b.host.name)) : [],
         },
       }
     }),

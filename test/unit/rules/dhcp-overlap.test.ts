@@ -15,8 +15,8 @@ describe('dhcp-overlap', () => {
     const [result] = judge(dhcpOverlap, fixture('dhcp-overlap'), {dhcpRanges: ['192.168.77.200-192.168.77.220']})
     expect(result?.outcome).toBe('fail')
     expect(result?.message).toContain('Docker may hand out 192.168.77.200-192.168.77.220')
-    expect(result?.fix?.commands.at(-1)).toMatch(/--ip-range=192\.168\.77\.(\d+)\/\d+ /)
-    const range = /--ip-range=([\d./]+)/.exec(result?.fix?.commands.at(-1) ?? '')?.[1] ?? ''
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toMatch(/--ip-range=192\.168\.77\.(\d+)\/\d+ /)
+    const range = /--ip-range=([\d./]+)/.exec(result?.fix?.commands.find((line) => line.startsWith('docker network create')) ?? '')?.[1] ?? ''
     expect(judge(dhcpOverlap, fixture('dhcp-overlap'), {dhcpRanges: ['192.168.77.200-192.168.77.220']})[0]?.fix?.summary).toContain(range)
   })
 

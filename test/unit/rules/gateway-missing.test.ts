@@ -16,7 +16,7 @@ describe('gateway-missing', () => {
   it('warns that Engine 29 gives no default route without --gateway, and proposes the host router', () => {
     const [result] = judge(gatewayMissing, withoutGateway('1.52'))
     expect(result?.message).toContain('from Engine 29 (API 1.52) Docker then gives containers no default route')
-    expect(result?.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.254 lan')
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toBe('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.254 lan')
   })
 
   it('on an Engine 29 host created without --gateway, names the missing route and DNS, and explains the containers without a default route', () => {

@@ -20,7 +20,7 @@ describe('macvlan-mode', () => {
   it('warns on the lab private-mode network and recreates it in bridge mode', () => {
     const [result] = judge(macvlanMode, fixture('private-mode'))
     expect(result?.outcome).toBe('warn')
-    expect(result?.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.77.0/24 --gateway=192.168.77.1 --ip-range=192.168.77.192/27 --aux-address=shim=192.168.77.223 lan')
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.77.0/24 --gateway=192.168.77.1 --ip-range=192.168.77.192/27 --aux-address=shim=192.168.77.223 lan')
     expect(judge(macvlanMode, fixture('healthy'))[0]?.outcome).toBe('pass')
   })
 })

@@ -14,7 +14,7 @@ describe('no-ip-range', () => {
     const [result] = judge(noIpRange, host)
     expect(result?.outcome).toBe('warn')
     expect(result?.message).toContain("the host's eth0 address")
-    expect(result?.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.1 --ip-range=192.168.1.224/27 --aux-address=shim=192.168.1.254 lan')
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toBe('docker network create -d macvlan -o parent=eth0 --subnet=192.168.1.0/24 --gateway=192.168.1.1 --ip-range=192.168.1.224/27 --aux-address=shim=192.168.1.254 lan')
   })
 
   it('passes a subnet nobody else is known to use', () => {
@@ -24,7 +24,7 @@ describe('no-ip-range', () => {
   it('warns on the lab network without a range and passes the reserved one', () => {
     const [result] = judge(noIpRange, fixture('no-ip-range'))
     expect(result?.outcome).toBe('warn')
-    expect(result?.fix?.commands.at(-1)).toContain('--ip-range=192.168.77.224/27 --aux-address=shim=192.168.77.254')
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toContain('--ip-range=192.168.77.224/27 --aux-address=shim=192.168.77.254')
     expect(judge(noIpRange, fixture('healthy'))[0]?.outcome).toBe('pass')
   })
 })

@@ -23,10 +23,13 @@ describe('parent-missing', () => {
     const [result] = judge(built)
     expect(result?.outcome).toBe('fail')
     expect(result?.message).toContain('Parent eth0 does not exist')
-    expect(result?.fix?.commands).toEqual([
+    expect(result?.fix?.commands.filter((line) => line.startsWith('docker'))).toEqual([
       'docker stop pihole',
+      'docker network disconnect lan pihole',
       'docker network rm lan',
       'docker network create -d macvlan -o parent=enp3s0 --subnet=192.168.1.0/24 --gateway=192.168.1.1 --ip-range=192.168.1.192/27 --aux-address=host=192.168.1.223 lan',
+      'docker network connect lan pihole',
+      'docker start pihole',
     ])
   })
 
@@ -57,7 +60,7 @@ describe('parent-missing', () => {
   it('fails on the lab host whose parent eth2 was removed, and passes on the healthy one', () => {
     const [missing] = judge(fixture('parent-missing'))
     expect(missing).toMatchObject({outcome: 'fail', subject: {network: 'lan2', interface: 'eth2'}})
-    expect(missing?.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.78.0/24 --gateway=192.168.78.1 lan2')
+    expect(missing?.fix?.commands.find((line) => line.startsWith('docker network create'))).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.78.0/24 --gateway=192.168.78.1 lan2')
     expect(judge(fixture('healthy')).map((result) => result.outcome)).toEqual(['pass'])
   })
 })

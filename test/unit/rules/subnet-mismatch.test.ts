@@ -8,7 +8,7 @@ describe('subnet-mismatch', () => {
   it('warns on a subnet written with host bits and proposes the canonical one', () => {
     const [result] = judge(subnetMismatch, {links: [{name: 'eth0', address: '192.168.0.10/24'}], networks: [{name: 'lan', parent: 'eth0', subnet: '192.168.0.110/24', gateway: '192.168.0.1'}]})
     expect(result?.message).toContain('192.168.0.110/24 is written with host bits set (the network is 192.168.0.0/24)')
-    expect(result?.fix?.commands.at(-1)).toContain('--subnet=192.168.0.0/24')
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toContain('--subnet=192.168.0.0/24')
   })
 
   it('warns when the network is not the LAN of its parent', () => {

@@ -8,7 +8,7 @@ describe('wireless-parent', () => {
   it('fails a Wi-Fi parent and offers ipvlan', () => {
     const [result] = judge(wirelessParent, {links: [{name: 'wlp2s0'}], sysfs: {wlp2s0: {wireless: true}}, networks: [{name: 'lan', parent: 'wlp2s0'}]})
     expect(result?.outcome).toBe('fail')
-    expect(result?.fix?.commands.at(-1)).toContain('docker network create -d ipvlan -o parent=wlp2s0')
+    expect(result?.fix?.commands.find((line) => line.startsWith('docker network create'))).toContain('docker network create -d ipvlan -o parent=wlp2s0')
   })
 
   it('skips when sysfs could not be read, rather than passing', () => {

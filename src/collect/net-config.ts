@@ -2,6 +2,7 @@ import {readdir, readFile, readlink, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import type {NetConfig} from '../snapshot/types.js'
+import {collectBootPaths, readConfigFile, SCRIPT_PLACES, type ConfigFile} from './boot-path.js'
 import {run, type RunOptions} from './command-output.js'
 import {onHost} from './host-root.js'
 
@@ -13,28 +14,29 @@ const CONFIG_PLACES = [
   '/etc/systemd/network',
   '/etc/NetworkManager/system-connections',
   '/etc/systemd/system',
-  '/etc/networkd-dispatcher/routable.d',
-  '/etc/rc.local',
+  ...SCRIPT_PLACES,
 ]
-const MAX_CONFIG_BYTES = 256 * 1024
 
-async function configFiles(): Promise<Array<{path: string; text: string}>> {
-  const files: Array<{path: string; text: string}> = []
-  const read = async (path: string) => {
-    const info = await stat(onHost(path)).catch(() => undefined)
-    if (!info?.isFile() || info.size > MAX_CONFIG_BYTES) return
-    const text = await readFile(onHost(path), 'utf8').catch(() => undefined)
-    if (text !== undefined) files.push({path, text})
-  }
+export async function configFiles(): Promise<ConfigFile[]> {
+  const files: ConfigFile[] = []
   for (const place of CONFIG_PLACES) {
     const entries = await readdir(onHost(place)).catch(() => undefined)
-    if (entries === undefined) await read(place)
-    else for (const entry of entries.sort()) await read(join(place, entry))
+    const paths = entries === undefined ? [place] : entries.sort().map((entry) => join(place, entry))
+    for (const path of paths) {
+      const file = await readConfigFile(path)
+      if (file) files.push(file)
+    }
   }
   return files
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Which of `names` a text names as a whole word (not `eth0` inside `eth0.10` or `veth0`). */
+export function namedIn(names: string[]): (text: string) => string[] {
+  const words = names.map((name) => ({name, word: new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w-]|\\.\\w)`)}))
+  return (text) => words.filter(({word}) => word.test(text)).map(({name}) => name)
+}
 
 async function networkdState(names: string[]): Promise<NetConfig['networkd']> {
   const state: NetConfig['networkd'] = {}
@@ -92,13 +94,13 @@ export async function collectNetConfig(options: RunOptions): Promise<NetConfig> 
     dockerUnitAfter(options),
     dockerUserRules(options),
   ])
+  const named = namedIn(names)
   const mentions: Record<string, string[]> = {}
   for (const name of names) {
-    const word = new RegExp(`(?<![\\w.-])${escapeRegExp(name)}(?![\\w-]|\\.\\w)`)
-    const found = files.filter((file) => word.test(file.text)).map((file) => file.path)
+    const found = files.filter((file) => named(file.text).includes(name)).map((file) => file.path)
     if (found.length > 0) mentions[name] = found
   }
-  const config: NetConfig = {networkd, networkManager, mentions}
+  const config: NetConfig = {networkd, networkManager, mentions, boot: await collectBootPaths(names, files, named)}
   if (after) config.dockerUnitAfter = after
   if (userRules) config.dockerUserRules = userRules
   return config

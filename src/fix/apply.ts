@@ -3,7 +3,7 @@
  * before a failure is undone in reverse, and files written by --persist are restored from their backups.
  */
 import {constants, existsSync, renameSync, rmSync} from 'node:fs'
-import {copyFile, mkdir, readFile} from 'node:fs/promises'
+import {copyFile, lstat, mkdir, readFile, readlink, symlink} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import {UserError} from '../errors.js'
@@ -111,7 +111,8 @@ function firstMissing(dir: string): string | undefined {
 }
 
 /**
- * Writes each file (atomically), first copying any file it replaces to `<path>.bak-<stamp>`. Each step is recorded in
+ * Writes each file (atomically), first copying any file it replaces to `<path>.bak-<stamp>`, then each link (never over
+ * anything else at its path). Each step is recorded in
  * `written` before it happens, and restoring a step that had not happened yet is harmless, so an interrupt at any
  * moment (or a failure half-way) can be restored.
  */
@@ -140,9 +141,26 @@ export async function writePersistence(persistence: Persistence[], stamp: string
     }
     await writeAtomically(file.path, file.content, {mode: file.mode, exactMode: true})
   }
+  for (const link of persistence.flatMap((entry) => entry.links ?? [])) {
+    if ((await readlink(link.path).catch(() => undefined)) === link.target) {
+      written.push({path: link.path, changed: false})
+      continue
+    }
+    if (await lstat(link.path).catch(() => undefined)) throw new UserError(`${link.path} exists and is not a link to ${link.target}`, 'Move it out of the way, then re-run.', 3, 'output-unwritable')
+    const directory = firstMissing(dirname(link.path))
+    if (directory) written.push({path: directory, changed: true, directory: true})
+    await mkdir(dirname(link.path), {recursive: true})
+    const linking: WrittenFile = {path: link.path, changed: true}
+    written.push(linking)
+    // symlink() never replaces what is there: a file that appeared since is left alone, and not ours to remove.
+    await symlink(link.target, link.path).catch((error: Error) => {
+      written.splice(written.indexOf(linking), 1)
+      throw new UserError(`cannot link ${link.path} to ${link.target}: ${error.message}`, 'Move what is in the way, then re-run.', 3, 'output-unwritable')
+    })
+  }
 }
 
-/** Puts every file back as it was: backups return, new files go. Synchronous, so an interrupt handler can use it. */
+/** Puts every file back as it was: backups return, new files and links go. Synchronous, so an interrupt handler can use it. */
 export function restoreFiles(written: WrittenFile[]): void {
   for (const file of written.filter((entry) => entry.changed).toReversed()) {
     if (file.backup) renameSync(file.backup, file.path)

@@ -96,6 +96,7 @@ function persistenceLines(entries: ShimPersistence[], style: Style, written: boo
     }
     lines.push('', `Shim ${shim.name} on ${shim.parent}, with ${MANAGER_WORDS[persistence.manager]} (${persistence.reason}):`, '')
     for (const file of persistence.files) lines.push(...style.file(file.path, file.content), '')
+    for (const link of persistence.links ?? []) lines.push(style.item(`the link ${link.path} → ${link.target}`), '')
     lines.push(written ? 'Written; to activate them now rather than at the next boot:' : '`macvlan fix --persist` writes these files (backing up any it replaces); then:', '', ...style.block(persistence.activate))
   }
   return lines

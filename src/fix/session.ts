@@ -66,7 +66,7 @@ export function changesOf(plan: FixPlan, what: {apply: boolean; persist: boolean
   const steps = what.apply ? plan.steps.filter((step) => step.runtime.length > 0) : []
   const actions = uniqueActions(steps)
   const persistence = what.persist ? plan.persistence.map((entry) => entry.persistence) : []
-  const files = persistence.flatMap((entry) => entry.files).length
+  const files = persistence.flatMap((entry) => [...entry.files, ...(entry.links ?? [])]).length
   const description = `${actions.length} runtime change${actions.length === 1 ? '' : 's'}${files > 0 ? ` and ${files} file(s)` : ''}`
   return {steps, actions, persistence, description}
 }

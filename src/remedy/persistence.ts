@@ -24,6 +24,8 @@ export interface Persistence {
   /** Why this manager was chosen, in words. */
   reason: string
   files: Array<{path: string; content: string; mode?: number}>
+  /** Symbolic links that make the files count at boot (a unit's enable link): `activate` makes them too, --persist writes them. */
+  links?: Array<{path: string; target: string}>
   /** Run after writing the files. */
   activate: string[]
   /** Why nothing can be written for this shim (then `files` and `activate` are empty): a name no file format here reads as itself. */
@@ -121,22 +123,36 @@ function systemdUnit(spec: ShimSpec): Persistence {
     '',
   ].join('\n')
   const unit = `macvlan-shim-${spec.name}.service`
-  return {manager: 'systemd-unit', reason: 'no network manager that can create macvlans owns the parent', files: [{path: `/etc/systemd/system/${unit}`, content}], activate: ['systemctl daemon-reload', sh`systemctl enable ${unit}`]}
+  const path = `/etc/systemd/system/${unit}`
+  return {
+    manager: 'systemd-unit',
+    reason: 'no network manager that can create macvlans owns the parent',
+    files: [{path, content}],
+    // What `systemctl enable` makes for WantedBy=multi-user.target: without it the unit never starts at boot.
+    links: [{path: `/etc/systemd/system/multi-user.target.wants/${unit}`, target: path}],
+    activate: ['systemctl daemon-reload', sh`systemctl enable ${unit}`],
+  }
+}
+
+/** The three systemd-networkd files of a shim: what creates it, what addresses it, and what attaches it to its parent. */
+export function networkdShimFiles(spec: ShimSpec, parentNetworkFile: string): Record<'netdev' | 'network' | 'dropIn', {path: string; content: string}> {
+  return {
+    netdev: {path: `/etc/systemd/network/50-${spec.name}.netdev`, content: ['[NetDev]', `Name=${spec.name}`, 'Kind=macvlan', '', '[MACVLAN]', `Mode=${spec.mode}`, ''].join('\n')},
+    network: {
+      path: `/etc/systemd/network/50-${spec.name}.network`,
+      content: ['[Match]', `Name=${spec.name}`, '', '[Network]', ...spec.addresses.map((cidr) => `Address=${cidr}`), ...spec.routes.flatMap((route) => ['', '[Route]', `Destination=${route}`]), ''].join('\n'),
+    },
+    // In /etc whatever directory the parent's file is in: netplan's live in /run, which is gone after a reboot.
+    dropIn: {path: `/etc/systemd/network/${basename(parentNetworkFile)}.d/50-${spec.name}.conf`, content: ['[Network]', `MACVLAN=${spec.name}`, ''].join('\n')},
+  }
 }
 
 function networkd(spec: ShimSpec, parentNetworkFile: string): Persistence {
-  const netdev = ['[NetDev]', `Name=${spec.name}`, 'Kind=macvlan', '', '[MACVLAN]', `Mode=${spec.mode}`, ''].join('\n')
-  const network = ['[Match]', `Name=${spec.name}`, '', '[Network]', ...spec.addresses.map((cidr) => `Address=${cidr}`), ...spec.routes.flatMap((route) => ['', '[Route]', `Destination=${route}`]), ''].join('\n')
-  const dropIn = ['[Network]', `MACVLAN=${spec.name}`, ''].join('\n')
+  const {netdev, network, dropIn} = networkdShimFiles(spec, parentNetworkFile)
   return {
     manager: 'systemd-networkd',
     reason: `systemd-networkd configures ${spec.parent} from ${parentNetworkFile}`,
-    files: [
-      {path: `/etc/systemd/network/50-${spec.name}.netdev`, content: netdev},
-      {path: `/etc/systemd/network/50-${spec.name}.network`, content: network},
-      // In /etc whatever directory the parent's file is in: netplan's live in /run, which is gone after a reboot.
-      {path: `/etc/systemd/network/${basename(parentNetworkFile)}.d/50-${spec.name}.conf`, content: dropIn},
-    ],
+    files: [netdev, network, dropIn],
     activate: ['networkctl reload', sh`networkctl reconfigure ${spec.parent}`],
   }
 }
@@ -212,11 +228,15 @@ export function persistenceFor(model: HostModel, spec: ShimSpec): Persistence {
 
 /** The same persistence as shell lines a person can paste: write each file, then activate. */
 export function persistenceCommands(persistence: Persistence): string[] {
-  if (persistence.files.length === 0) return persistence.activate
-  const directories = [...new Set(persistence.files.map((file) => file.path.slice(0, file.path.lastIndexOf('/'))))]
+  return [...writeCommands(persistence.files), ...persistence.activate]
+}
+
+/** Shell lines that write `files` as they are (their directories first). */
+export function writeCommands(files: Persistence['files']): string[] {
+  if (files.length === 0) return []
+  const directories = [...new Set(files.map((file) => file.path.slice(0, file.path.lastIndexOf('/'))))]
   return [
     shellLine(['mkdir', '-p', ...directories]),
-    ...persistence.files.flatMap((file) => [`printf '%s' ${shellWord(file.content)} > ${shellWord(file.path)}`, ...(file.mode === undefined ? [] : [shellLine(['chmod', file.mode.toString(8), file.path])])]),
-    ...persistence.activate,
+    ...files.flatMap((file) => [`printf '%s' ${shellWord(file.content)} > ${shellWord(file.path)}`, ...(file.mode === undefined ? [] : [shellLine(['chmod', file.mode.toString(8), file.path])])]),
   ]
 }

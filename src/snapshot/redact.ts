@@ -25,7 +25,7 @@ import {namedLikeShim} from '../model/host-model.js'
 import {intervalOf, ipv4Text, ipv4Value, ipv6Text, ipv6Value} from '../model/ip.js'
 import {shimNameFor} from '../remedy/persistence.js'
 import type {ProbeRecord, ProbeResults} from '../probe/types.js'
-import {IPV6_CONF_SCOPES, type Address, type CollectError, type ContainerView, type DockerContainer, type DockerNetwork, type Ipv6Conf, type Link, type NetConfig, type Neighbour, type Route, type Slice, type Snapshot} from './types.js'
+import {IPV6_CONF_SCOPES, type Address, type BootPath, type CollectError, type ContainerView, type DockerContainer, type DockerNetwork, type Ipv6Conf, type Link, type NetConfig, type Neighbour, type Route, type Slice, type Snapshot} from './types.js'
 
 interface Family {
   bits: number
@@ -135,6 +135,13 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** Config files whose name says only which format they are in. */
 const GENERIC_FILES = new Set(['interfaces', 'rc.local'])
+
+/** Every file a boot path names. */
+const bootFiles = (boot: BootPath): string[] => [
+  ...boot.units.flatMap((unit) => [unit.path, ...unit.enabledBy]),
+  ...(boot.networkd ? [...boot.networkd.netdevs.map((netdev) => netdev.path), ...boot.networkd.attachedBy.flatMap((network) => [network.path, ...(network.dropIn ? [network.dropIn] : [])]), ...boot.networkd.configuredBy] : []),
+  ...[...boot.ifupdown, ...boot.networkManager, ...boot.scripts].map((entry) => entry.path),
+]
 /** Network options whose values are Docker's or the kernel's vocabulary, not the operator's words. */
 const PLAIN_OPTIONS = new Set(['macvlan_mode', 'ipvlan_mode', 'ipvlan_flag', 'com.docker.network.driver.mtu', 'com.docker.network.enable_ipv6'])
 /** Command-line flags whose value is a path on the operator's machine. */
@@ -236,6 +243,7 @@ export class Redaction {
     const config = data(snapshot.netConfig)
     for (const paths of Object.values(config?.mentions ?? {})) for (const path of paths) this.fileName(posix.basename(path))
     for (const state of Object.values(config?.networkd ?? {})) if (state.networkFile) this.fileName(posix.basename(state.networkFile))
+    for (const path of Object.values(config?.boot ?? {}).flatMap(bootFiles)) this.fileName(posix.basename(path))
     for (const record of probes?.records ?? []) {
       for (const offer of record.offers ?? []) {
         const mask = offer.mask ? ipv4Value(offer.mask) : undefined
@@ -481,6 +489,20 @@ export class Redaction {
       mentions: (mentions) => mapKeys(mentions, this.ifname, (paths) => paths.map(this.configPath)),
       dockerUnitAfter: (units) => units.map(this.text),
       dockerUserRules: (rules) => rules.map(this.text),
+      boot: (boot) => mapKeys(boot, this.ifname, this.bootPath),
+    })
+
+  private readonly bootPath = (boot: BootPath): BootPath =>
+    redactFields(boot, {
+      units: (units) => units.map((unit) => ({...unit, path: this.configPath(unit.path), unit: this.fileName(unit.unit), install: unit.install.map(this.text), enabledBy: unit.enabledBy.map(this.configPath)})),
+      networkd: (networkd) => ({
+        netdevs: networkd.netdevs.map((netdev) => ({...netdev, path: this.configPath(netdev.path)})),
+        attachedBy: networkd.attachedBy.map((network) => redactFields({...network, path: this.configPath(network.path), match: network.match.map(this.text)}, {dropIn: this.configPath})),
+        configuredBy: networkd.configuredBy.map(this.configPath),
+      }),
+      ifupdown: (stanzas) => stanzas.map((stanza) => ({...stanza, path: this.configPath(stanza.path), iface: this.ifname(stanza.iface)})),
+      networkManager: (keyfiles) => keyfiles.map((keyfile) => redactFields({...keyfile, path: this.configPath(keyfile.path)}, {id: (id) => this.token('profile', id)})),
+      scripts: (scripts) => scripts.map((script) => ({...script, path: this.configPath(script.path)})),
     })
 
   snapshot(snapshot: Snapshot): Snapshot {

@@ -4,8 +4,11 @@
  * and a rule that needs a failed slice is skipped with that slice's reason.
  */
 
-/** 2: a file may be a bundle, the snapshot with the probe results saved by `doctor --save` (see bundle.ts). Version 1 files still load. */
-export const SNAPSHOT_SCHEMA_VERSION = 2
+/**
+ * 2: a file may be a bundle, the snapshot with the probe results saved by `doctor --save` (see bundle.ts).
+ * 3: `netConfig.boot`, what brings each link back at boot. Files of versions 1 and 2 still load.
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 3
 
 export interface CollectError {
   /** Stable machine-readable code, e.g. `docker-unreachable`, `missing-tool`, `timeout`. */
@@ -231,6 +234,46 @@ export interface NetConfig {
   dockerUnitAfter?: string[]
   /** `iptables -S DOCKER-USER`, when iptables and the chain exist. */
   dockerUserRules?: string[]
+  /**
+   * For each interface some configuration names, what of it would bring the interface back at boot. Absent in
+   * snapshots of schema 2 and before.
+   */
+  boot?: Record<string, BootPath>
+}
+
+/** What the files naming one interface do at boot: each way it can come back, with the step that activates it. */
+export interface BootPath {
+  /** systemd units (in /etc/systemd/system or the vendor unit directories) that name it. */
+  units: BootUnit[]
+  /** systemd-networkd's files for it, when any names it. */
+  networkd?: {
+    /** `.netdev` files whose `[NetDev] Name=` is this interface: what creates it. */
+    netdevs: Array<{path: string; kind?: string}>
+    /**
+     * `.network` files whose `[Network]` lists `MACVLAN=` this interface (`dropIn`: in that drop-in), with the
+     * `[Match] Name=` patterns that pick the parent they attach it to.
+     */
+    attachedBy: Array<{path: string; dropIn?: string; match: string[]}>
+    /** `.network` files whose `[Match] Name=` matches this interface: what gives it addresses. */
+    configuredBy: string[]
+  }
+  /** ifupdown stanzas naming it (as their interface or in a hook line). */
+  ifupdown: Array<{path: string; iface: string; /** An `auto`, `allow-auto` or `allow-hotplug` line names `iface`. */ auto: boolean}>
+  /** NetworkManager keyfiles naming it. */
+  networkManager: Array<{path: string; id?: string; /** `[connection] autoconnect` is not false. */ autoconnect: boolean}>
+  /** Hook scripts naming it (ifupdown's if-*.d, networkd-dispatcher, NetworkManager's dispatcher.d, rc.local). */
+  scripts: Array<{path: string; executable: boolean}>
+}
+
+export interface BootUnit {
+  path: string
+  unit: string
+  /** The targets its `[Install]` section names: `WantedBy=` as `T.wants`, `RequiredBy=` as `T.requires`. */
+  install: string[]
+  /** The enable links that exist for it: `…/T.wants/UNIT` or `…/T.requires/UNIT` in /etc/systemd/system or a vendor directory. */
+  enabledBy: string[]
+  /** /etc/systemd/system/UNIT is a link to /dev/null. */
+  masked: boolean
 }
 
 export interface SnapshotSlices {

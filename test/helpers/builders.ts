@@ -40,7 +40,7 @@ export class SnapshotBuilder {
     fdb: {data: []},
     bridgePorts: {data: []},
     sysfs: {data: {}},
-    netConfig: {data: {networkd: {}, networkManager: [], mentions: {}}},
+    netConfig: {data: {networkd: {}, networkManager: [], mentions: {}, boot: {}}},
     docker: {data: {serverVersion: '27.5.1', apiVersion: '1.47', os: 'linux', operatingSystem: 'Debian GNU/Linux 12 (bookworm)', rootless: false, desktop: false, swarm: 'inactive'}},
     networks: {data: []},
     containers: {data: []},

@@ -61,3 +61,17 @@ export function probesOf(host: HostExample): ProbeResults | undefined {
   if (!host.probes && !host.probeSkips) return undefined
   return {startedAt: 'example', durationMs: 0, timeoutMs: 1000, icmpEngine: 'ping', skipped: host.probeSkips ?? [], records: (host.probes ?? []).map((record) => ({kind: 'icmp', from: {namespace: 'host'}, command: 'example', ...record}))}
 }
+
+/** The network configuration of a host whose shim lan-shim on eth0 comes back at boot: its systemd-networkd files, attached by eth0's. */
+export const PERSISTED_SHIM_CONFIG: Partial<NetConfig> = {
+  mentions: {'lan-shim': ['/etc/systemd/network/lan-shim.netdev', '/etc/systemd/network/lan-shim.network']},
+  boot: {
+    'lan-shim': {
+      units: [],
+      ifupdown: [],
+      networkManager: [],
+      scripts: [],
+      networkd: {netdevs: [{path: '/etc/systemd/network/lan-shim.netdev', kind: 'macvlan'}], attachedBy: [{path: '/etc/systemd/network/10-eth0.network', match: ['eth0']}], configuredBy: ['/etc/systemd/network/lan-shim.network']},
+    },
+  },
+}

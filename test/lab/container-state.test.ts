@@ -2,14 +2,14 @@
 import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
-import {doctor, labSkipped, useScenario, type DoctorRun} from './harness.js'
+import {describeOnEngines, doctor, labSkipped, useScenario, type DoctorRun} from './harness.js'
 import type {Lab} from './lab.js'
 
 const failures = (run: DoctorRun) => run.report.checks.filter((check) => check.outcome === 'fail').map((check) => `${check.id} ${JSON.stringify(check.subject)}: ${check.message}`)
 const routeOf = (run: DoctorRun, container: string) => run.report.checks.find((check) => check.id === 'container-route' && check.subject.container === container)
 
-describe.skipIf(labSkipped)('a container in a restart loop beside healthy ones', () => {
-  const {lab} = useScenario('restarting-container')
+describeOnEngines('a container in a restart loop beside healthy ones', (engine) => {
+  const {lab} = useScenario('restarting-container', engine)
 
   // Ten runs in a row, as an operator's timer would make them. The DHCP window is cut to half a second (the dnsmasq
   // of the lab answers after about 3 s, so DHCP is simply silent): it is most of a run and says nothing about containers.

@@ -1,5 +1,5 @@
 /** `macvlan fix` on real broken hosts: the plan changes nothing, --apply fixes and proves it, a failed proof is undone. */
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, readlinkSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -35,6 +35,8 @@ async function inContainer(lab: Lab, name: string, command: string[]): Promise<v
 }
 
 const UNIT = 'system/macvlan-shim-lan-shim.service'
+/** What `systemctl enable` makes for the unit, and `fix --persist` too. */
+const ENABLE_LINK = 'system/multi-user.target.wants/macvlan-shim-lan-shim.service'
 
 describe.skipIf(labSkipped)('lab: macvlan fix on the host-isolation host', () => {
   const {lab} = useScenario('host-isolation')
@@ -74,6 +76,7 @@ describe.skipIf(labSkipped)('lab: macvlan fix on the host-isolation host', () =>
       expect(run.stderr).toContain('the fix did not verify (host-isolation: warn → fail); every change was undone.')
       expect(run.after).toEqual(run.before)
       expect(existsSync(join(lab().etcSystemd, UNIT))).toBe(false)
+      expect(existsSync(join(lab().etcSystemd, ENABLE_LINK))).toBe(false)
     } finally {
       await inContainer(lab(), 'web', ['ip', 'link', 'set', 'eth0', 'up'])
       await inContainer(lab(), 'web', ['ip', 'route', 'replace', 'default', 'via', '192.168.77.1'])
@@ -86,12 +89,22 @@ describe.skipIf(labSkipped)('lab: macvlan fix on the host-isolation host', () =>
     expect(run.outcome?.apply?.result).toBe('verified')
     expect(routesVia(run.after, 'lan-shim')).toEqual(['192.168.77.192/27'])
     expect(readFileSync(join(lab().etcSystemd, UNIT), 'utf8')).toBe(run.outcome?.plan.persistence[0]?.persistence.files[0]?.content)
+    expect(readlinkSync(join(lab().etcSystemd, ENABLE_LINK))).toBe(`/etc/systemd/${UNIT}`)
     const after = await doctor(lab())
     expect(outcomeOf(after, 'host-isolation', 'lan')).toEqual(['pass'])
     expect(outcomeOf(after, 'shim-incomplete', 'lan')).toEqual(['pass'])
     expect(outcomeOf(after, 'boot-order')).toEqual(['pass'])
     expect(after.report.status).toBe('ok')
     expect(run.exitCode).toBe(0)
+  })
+
+  it('with the unit written but its enable link gone, boot-order warns and names systemctl enable', async () => {
+    rmSync(join(lab().etcSystemd, ENABLE_LINK))
+    const after = await doctor(lab())
+    const check = after.report.checks.find((candidate) => candidate.id === 'boot-order' && candidate.subject.interface === 'lan-shim')
+    expect(check?.outcome).toBe('warn')
+    expect(check?.message).toContain('unit macvlan-shim-lan-shim.service is not enabled: there is no link to it in multi-user.target.wants')
+    expect(check?.fix?.commands).toEqual(['systemctl enable macvlan-shim-lan-shim.service'])
   })
 })
 

@@ -46,12 +46,17 @@ export async function addContainer(lab: Lab, spec: ContainerSpec) {
   return lab.docker([...args, IMAGE, '/bin/sleep', '1000000'], {reject: false})
 }
 
-/** Writes systemd-networkd files for the shim into the lab host's /etc/systemd, as a careful admin would. */
+/**
+ * Writes systemd-networkd files for the shim into the lab host's /etc/systemd, as a careful admin would: the netdev,
+ * its own .network, and the parent's .network attaching it (in a drop-in), without which networkd never creates it.
+ */
 function persistShim(lab: Lab, name: string, address: string, range: string) {
   const dir = join(lab.etcSystemd, 'network')
-  mkdirSync(dir, {recursive: true})
+  mkdirSync(join(dir, '10-eth1.network.d'), {recursive: true})
   writeFileSync(join(dir, `${name}.netdev`), `[NetDev]\nName=${name}\nKind=macvlan\n\n[MACVLAN]\nMode=bridge\n`)
   writeFileSync(join(dir, `${name}.network`), `[Match]\nName=${name}\n\n[Network]\nAddress=${address}/32\n\n[Route]\nDestination=${range}\n`)
+  writeFileSync(join(dir, '10-eth1.network'), `[Match]\nName=eth1\n\n[Network]\nAddress=${LAN.hostAddress}/24\n`)
+  writeFileSync(join(dir, '10-eth1.network.d', `${name}.conf`), `[Network]\nMACVLAN=${name}\n`)
 }
 
 /** The host-side macvlan "shim" that gives the host a path to its containers. */

@@ -9,7 +9,7 @@ import {DEFAULT_SETTINGS, type CheckResult} from '../../src/engine/types.js'
 import type {ProbeRecord, ProbeResults} from '../../src/probe/types.js'
 import {RULES} from '../../src/rules/index.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
-import {probesOf, snapshotOf, type HostExample} from '../helpers/examples.js'
+import {PERSISTED_SHIM_CONFIG, probesOf, snapshotOf, type HostExample} from '../helpers/examples.js'
 import {fixture} from '../helpers/fixtures.js'
 
 type Record = Partial<ProbeRecord> & Pick<ProbeRecord, 'purpose' | 'target' | 'outcome'>
@@ -124,7 +124,7 @@ function lan(overrides: Partial<HostExample> & {records?: Record[]} = {}): HostE
       {name: 'db', network: 'lan', ip: '192.168.1.193'},
     ],
     views: {web: view('192.168.1.192'), db: view('192.168.1.193')},
-    netConfig: {mentions: {'lan-shim': ['/etc/systemd/network/lan-shim.netdev']}},
+    netConfig: PERSISTED_SHIM_CONFIG,
     ...rest,
     probes: [
       {purpose: 'container-to-gateway', target: '192.168.1.1', network: 'lan', container: 'web', outcome: 'no-reply', l2: 'unresolved'},

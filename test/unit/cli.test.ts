@@ -7,6 +7,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {redactSnapshot} from '../../src/pipeline.js'
+import {SNAPSHOT_SCHEMA_VERSION} from '../../src/snapshot/types.js'
 import {fixture} from '../helpers/fixtures.js'
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -123,7 +124,7 @@ describe('macvlan collect, explain, rules', () => {
     const collected = await macvlan(['collect', '-o', out])
     expect(collected.exitCode).toBe(0)
     const snapshot = JSON.parse(readFileSync(out, 'utf8'))
-    expect(snapshot).toMatchObject({schemaVersion: 2, command: ['macvlan', 'collect', '-o', out], links: {data: expect.any(Array)}})
+    expect(snapshot).toMatchObject({schemaVersion: SNAPSHOT_SCHEMA_VERSION, command: ['macvlan', 'collect', '-o', out], links: {data: expect.any(Array)}})
     const replayed = await macvlan(['doctor', '--json', '--from', out])
     expect(JSON.parse(replayed.stdout).source.kind).toBe('replay')
   })

@@ -43,6 +43,8 @@ describe('shim persistence', () => {
     const netplan = on({host: {networkManagers: ['netplan']}})
     expect(netplan).toMatchObject({manager: 'systemd-unit', reason: 'netplan owns the parent, and netplan cannot create macvlans'})
     expect(netplan.files[0]?.content).toContain('ExecStart=ip route add 192.168.1.192/27 dev lan-shim\n')
+    // Without its enable link the unit is written but never started at boot.
+    expect(netplan.links).toEqual([{path: '/etc/systemd/system/multi-user.target.wants/macvlan-shim-lan-shim.service', target: '/etc/systemd/system/macvlan-shim-lan-shim.service'}])
   })
 })
 

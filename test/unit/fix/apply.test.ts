@@ -1,7 +1,7 @@
 /** Applying a plan: stop at the first failure, undo in reverse, restore files, and judge the result. */
-import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
@@ -173,6 +173,24 @@ describe('persistence files', () => {
     expect(readFileSync(join(dir, 'old.conf'), 'utf8')).toBe('old\n')
     expect(readdirSync(dir).sort()).toEqual(['old.conf', 'same.conf'])
   })
+  it("writes a unit's enable link, leaves one already in place, refuses anything else at its path, and restores it all", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mvd-persist-'))
+    const unit = join(dir, 'shim.service')
+    const link = join(dir, 'multi-user.target.wants', 'shim.service')
+    const written: WrittenFile[] = []
+    const enabled: Persistence[] = [{manager: 'systemd-unit', reason: 'test', files: [{path: unit, content: '[Unit]\n'}], links: [{path: link, target: unit}], activate: []}]
+    await writePersistence(enabled, '20260101T000000Z', written)
+    expect(readlinkSync(link)).toBe(unit)
+    await writePersistence(enabled, '20260101T000001Z', [])
+    expect(readlinkSync(link)).toBe(unit)
+    restoreFiles(written)
+    expect(readdirSync(dir)).toEqual([])
+    mkdirSync(dirname(link))
+    writeFileSync(link, 'not a link\n')
+    await expect(writePersistence(enabled, '20260101T000002Z', [])).rejects.toThrow(`${link} exists and is not a link to ${unit}`)
+    expect(readFileSync(link, 'utf8')).toBe('not a link\n')
+  })
+
   it('never follows a link planted at the backup name, and gives a keyfile its own mode even over a file with another', async () => {
     dir = mkdtempSync(join(tmpdir(), 'mvd-persist-'))
     writeFileSync(join(dir, 'victim'), 'untouched\n')

@@ -15,7 +15,7 @@ import {hostIsolation} from '../../../src/rules/host-isolation.js'
 import {ipConflict} from '../../../src/rules/ip-conflict.js'
 import {macFiltered} from '../../../src/rules/mac-filtered.js'
 import {RULES} from '../../../src/rules/index.js'
-import {probesOf, snapshotOf, type HostExample} from '../../helpers/examples.js'
+import {PERSISTED_SHIM_CONFIG, probesOf, snapshotOf, type HostExample} from '../../helpers/examples.js'
 import {judge} from '../../helpers/judge.js'
 
 const view = (ip: string) => ({
@@ -37,7 +37,7 @@ const HOST: HostExample = {
     {name: 'db', network: 'lan', ip: '192.168.1.193', mac: '02:42:c0:a8:01:c1'},
   ],
   views: {web: view('192.168.1.192'), db: view('192.168.1.193')},
-  netConfig: {mentions: {'lan-shim': ['/etc/systemd/network/lan-shim.netdev']}},
+  netConfig: PERSISTED_SHIM_CONFIG,
 }
 
 const SCRATCH: ProbePurpose[] = ['mac-filter-host', 'mac-filter-scratch', 'address-owners', 'dhcp-discover']

@@ -20,6 +20,8 @@ export interface NetworkChanges {
   gateway?: string
   ipRange?: string
   aux?: Record<string, string>
+  /** An IPv6 subnet for the network, replacing the one it has (Docker then takes its first address as the IPv6 gateway). */
+  ipv6Subnet?: string
 }
 
 function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): string {
@@ -29,9 +31,11 @@ function networkCreateCommand(l2: L2Network, changes: NetworkChanges = {}): stri
   if (parent) words.push('-o', `parent=${parent}`)
   const mode = changes.mode ?? (driver === l2.driver ? l2.mode : undefined)
   if (mode && mode !== (driver === 'ipvlan' ? 'l2' : 'bridge')) words.push('-o', `${driver}_mode=${mode}`)
-  l2.ipam.forEach((config, index) => {
+  const ipam = changes.ipv6Subnet ? [...l2.ipam.filter((config) => !config.subnet.includes(':')), {subnet: changes.ipv6Subnet, auxAddresses: {}}] : l2.ipam
+  if (l2.network.enableIPv6 || ipam.some((config) => config.subnet.includes(':'))) words.push('--ipv6')
+  ipam.forEach((config, index) => {
     // Changes apply to the first IPv4 pool: the one that lives on the LAN.
-    const changed = index === l2.ipam.findIndex((candidate) => !candidate.subnet.includes(':'))
+    const changed = index === ipam.findIndex((candidate) => !candidate.subnet.includes(':'))
     words.push(`--subnet=${(changed && changes.subnet) || config.subnet}`)
     const gateway = (changed && changes.gateway) || config.gateway
     if (gateway) words.push(`--gateway=${gateway}`)

@@ -9,6 +9,7 @@ import {firewallBypass} from './firewall-bypass.js'
 import {gatewayMissing} from './gateway-missing.js'
 import {gatewayOutsideSubnet} from './gateway-outside-subnet.js'
 import {hostIsolation} from './host-isolation.js'
+import {hostAcceptRa} from './host-accept-ra.js'
 import {ipConflict} from './ip-conflict.js'
 import {ipamExhaustion} from './ipam-exhaustion.js'
 import {gatewayIpv6} from './gateway-ipv6.js'
@@ -24,6 +25,8 @@ import {parentEnslaved} from './parent-enslaved.js'
 import {parentMissing} from './parent-missing.js'
 import {parentShared} from './parent-shared.js'
 import {portsIgnored} from './ports-ignored.js'
+import {slaacAddress} from './slaac-address.js'
+import {raRouteRace} from './ra-route-race.js'
 import {shimIncomplete} from './shim-incomplete.js'
 import {subnetMismatch} from './subnet-mismatch.js'
 import {swarmScope} from './swarm-scope.js'
@@ -66,6 +69,9 @@ export const RULES: readonly Rule[] = [
   macvlanMode,
   containerRoute,
   gatewayIpv6,
+  slaacAddress,
+  hostAcceptRa,
+  raRouteRace,
   portsIgnored,
   firewallBypass,
 ]

@@ -121,13 +121,16 @@ async function dualStack(lab: Lab, gateway: string) {
   await addShim(lab, {persist: true})
 }
 
+const raRoutes = (lab: Lab, sandbox: string) => lab.host(['nsenter', `--net=${sandbox}`, 'ip', '-6', 'route', 'show', 'default', 'proto', 'ra'], {reject: false})
+
 /** Waits until each container in `names` has learned a default route from a router advertisement (containers accept them). */
 async function raLearned(lab: Lab, names: string[]) {
   for (const name of names) {
     const sandbox = (await lab.docker(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', name])).stdout.trim()
     const deadline = Date.now() + 20_000
-    while (!(await lab.host(['nsenter', `--net=${sandbox}`, 'ip', '-6', 'route', 'show', 'default', 'proto', 'ra'])).stdout.trim()) {
-      if (Date.now() > deadline) throw new Error(`lab: ${name} learned no IPv6 default route from the router's advertisements`)
+    // A dump that races the routes being added fails ("Dump was interrupted"): ask again.
+    for (let shown = await raRoutes(lab, sandbox); !shown.stdout.trim(); shown = await raRoutes(lab, sandbox)) {
+      if (Date.now() > deadline) throw new Error(`lab: ${name} learned no IPv6 default route from the router's advertisements ${shown.stderr}`)
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   }

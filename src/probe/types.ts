@@ -62,6 +62,8 @@ export interface ProbeRecord {
   outcome: 'reply' | 'no-reply' | 'error'
   /** For ICMP: whether ARP for the next hop resolved, which splits a failure into L2 and L3. */
   l2?: 'resolved' | 'unresolved'
+  /** For ICMP: the MAC neighbour discovery resolved the target to (which router holds a gateway's address). */
+  nextHopMac?: string
   rttMs?: number
   /** For ARP: every MAC that answered. */
   replies?: Array<{mac: string; rttMs?: number}>

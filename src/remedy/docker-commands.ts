@@ -42,12 +42,15 @@ export interface NetworkChanges {
   aux?: Record<string, string>
   /** `--internal`: no gateway, no route off the network. */
   internal?: boolean
+  /** An IPv6 subnet for the network, replacing the one it has (Docker then takes its first address as the IPv6 gateway). */
+  ipv6Subnet?: string
 }
 
 /** The network's pools once `changes` are applied: they apply to the first IPv4 pool, the one that lives on the LAN. */
 function recreatedPools(l2: L2Network, changes: NetworkChanges): IpamConfig[] {
-  const changed = l2.ipam.findIndex((candidate) => !isIPv6(candidate.subnet))
-  return l2.ipam.map((config, index) => {
+  const ipam = changes.ipv6Subnet ? [...l2.ipam.filter((config) => !isIPv6(config.subnet)), {subnet: changes.ipv6Subnet, auxAddresses: {}}] : l2.ipam
+  const changed = ipam.findIndex((candidate) => !isIPv6(candidate.subnet))
+  return ipam.map((config, index) => {
     if (index !== changed) return config
     const gateway = changes.gateway || config.gateway
     const ipRange = changes.ipRange || config.ipRange
@@ -63,13 +66,15 @@ function driverOptions(l2: L2Network, changes: NetworkChanges): {driver: string;
   return {driver, ...(parent ? {parent} : {}), ...(mode && mode !== (driver === 'ipvlan' ? 'l2' : 'bridge') ? {mode} : {})}
 }
 
+const hasIpv6 = (l2: L2Network, pools: IpamConfig[]) => l2.network.enableIPv6 || pools.some((pool) => isIPv6(pool.subnet))
+
 function networkCreateCommand(l2: L2Network, changes: NetworkChanges, pools: IpamConfig[]): string {
   const {driver, parent, mode} = driverOptions(l2, changes)
   const words = ['docker', 'network', 'create', '-d', driver]
   if (changes.internal ?? l2.network.internal) words.push('--internal')
   if (parent) words.push('-o', `parent=${parent}`)
   if (mode) words.push('-o', `${driver}_mode=${mode}`)
-  if (l2.network.enableIPv6) words.push('--ipv6')
+  if (hasIpv6(l2, pools)) words.push('--ipv6')
   for (const pool of pools) {
     words.push(`--subnet=${pool.subnet}`)
     if (pool.gateway) words.push(`--gateway=${pool.gateway}`)
@@ -133,7 +138,7 @@ function composeFragment(l2: L2Network, changes: NetworkChanges, pools: IpamConf
     `    name: ${yaml(l2.network.name)}`,
     `    driver: ${driver}`,
     ...(options.length > 0 ? ['    driver_opts:', ...options.map((option) => `      ${option}`)] : []),
-    ...(l2.network.enableIPv6 ? ['    enable_ipv6: true'] : []),
+    ...(hasIpv6(l2, pools) ? ['    enable_ipv6: true'] : []),
     ...((changes.internal ?? l2.network.internal) ? ['    internal: true'] : []),
     '    ipam:',
     '      config:',

@@ -2,8 +2,7 @@ import type {Finding, Rule} from '../engine/types.js'
 import {sh} from '../exec/quote.js'
 import {ipv6Pools} from '../model/host-model.js'
 import {bareAddress} from '../model/ip.js'
-import {notApplicable} from './support/common.js'
-import {endpointDevice, globalIpv6, ipv6Defaults, routeText} from './support/ipv6.js'
+import {eachViewedEndpoint, globalIpv6, inContainer, ipv6Defaults, ipv6GatewayOf, routeText} from './support/ipv6.js'
 import {answersFor, describeProbe, probeFacts, unaskedText} from './support/probe-evidence.js'
 
 /** Neighbour states that mean the container asked for the gateway's MAC and nothing answered. */
@@ -31,19 +30,9 @@ export const gatewayIpv6: Rule = {
       // An IPv4-only network has no IPv6 gateway to judge; an internal one has no way off its subnet by design.
       const pools = ipv6Pools(l2)
       if (pools.length === 0 || l2.network.internal) return []
-      return model.endpointsOf(l2.network).flatMap(({container, endpoint}): Finding[] => {
-        const subject = {network: l2.network.name, container: container.name}
-        const unsteady = model.unsteadyReason(container)
-        if (unsteady) return [{outcome: 'skip', skipKind: 'missing-data', subject, message: `Not checked: ${unsteady}, so nothing about its IPv6 is concluded from it.`}]
-        if (!container.running || container.pid <= 0) return [notApplicable(subject, `${container.name} is not running (${container.status}): it has no routes to judge.`)]
-        const view = model.containerView(container)
-        if (!view) {
-          const error = model.containerViewError(container)
-          return [{outcome: 'skip', skipKind: 'missing-data', subject, message: `Not checked: ${container.name}'s own routes could not be read (${error ? error.message : 'its view was not collected'}).`}]
-        }
-        const gateway = endpoint.gatewayIpv6 ?? pools.find((pool) => pool.gateway)?.gateway
+      return eachViewedEndpoint(model, l2, ({container, endpoint, view, device, subject}): Finding[] => {
+        const gateway = ipv6GatewayOf(endpoint, l2)
         const address = endpoint.ipv6 ? bareAddress(endpoint.ipv6) : undefined
-        const device = endpointDevice(view, endpoint)
         const conf = device ? view.ipv6Conf?.[device] : undefined
         const defaults = device ? ipv6Defaults(view.routes, device) : []
         const viaGateway = defaults.find((route) => route.gateway === gateway)
@@ -60,7 +49,7 @@ export const gatewayIpv6: Rule = {
             ...(neighbour ? {gatewayNeighbour: `${neighbour.dst} ${neighbour.lladdr ?? '-'} ${neighbour.state.join(',')}`} : {}),
             ...(answers.judged.length + answers.errored.length > 0 ? probeFacts([...answers.judged, ...answers.errored]) : {}),
           },
-          commands: [sh`nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' ${container.name}) ip -6 addr`, sh`nsenter --net=$(docker inspect -f '{{.NetworkSettings.SandboxKey}}' ${container.name}) ip -6 route`, sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`],
+          commands: [inContainer(container.name, 'addr'), inContainer(container.name, 'route'), sh`docker network inspect ${l2.network.name} --format '{{json .IPAM.Config}}'`],
         }
         const fail = (message: string, symptom: string, fix: string): Finding[] => [{outcome: 'fail', subject, message, evidence, symptoms: [symptom], fix: {summary: fix, commands: []}}]
         if (!device) return fail(`${container.name} has no interface holding its addresses on ${l2.network.name}: its ${l2.driver} link is gone.`, 'no-link', `Restart ${container.name}.`)
@@ -77,15 +66,25 @@ export const gatewayIpv6: Rule = {
         if (!gateway) return []
         const unreachable = answers.judged.filter((record) => record.outcome === 'no-reply')
         const unanswered = neighbour?.state.some((state) => UNANSWERED.includes(state)) ? neighbour : undefined
+        // Neighbour discovery answered, the echo did not: a router may well drop echo requests and still route.
+        if (unreachable.length > 0 && !unanswered && unreachable.every((record) => record.l2 === 'resolved')) {
+          const holder = unreachable.find((record) => record.nextHopMac)?.nextHopMac
+          return [
+            {
+              outcome: 'skip',
+              skipKind: 'missing-data',
+              subject,
+              message: `Not proven: ${unreachable.map(describeProbe).join('; ')}, yet ${holder ?? 'something'} answered its neighbour solicitations for ${gateway}, so something holds the gateway's address and drops ICMPv6 echo. Whether it routes ${container.name}'s IPv6 is not proven either way.`,
+              evidence,
+            },
+          ]
+        }
         if (unreachable.length > 0 || unanswered) {
           const proof = unreachable.length > 0 ? unreachable.map(describeProbe).join('; ') : `its neighbour entry for ${gateway} is ${unanswered?.state.join(',')}: nothing answered its neighbour solicitations`
-          const l2Silent = unreachable.some((record) => record.l2 === 'unresolved') || unanswered !== undefined
           return fail(
-            `${container.name} cannot reach its IPv6 gateway ${gateway}: ${proof}. Every IPv6 packet it sends off ${pools.map((pool) => pool.subnet).join(', ')} is lost${l2Silent ? `: nothing on the LAN holds ${gateway}` : ''}.`,
+            `${container.name} cannot reach its IPv6 gateway ${gateway}: ${proof}. Every IPv6 packet it sends off ${pools.map((pool) => pool.subnet).join(', ')} is lost: nothing on the LAN holds ${gateway}.`,
             'gateway6-unreachable',
-            l2Silent
-              ? `Recreate ${l2.network.name} with the IPv6 router's address on the LAN as its IPv6 --gateway (\`ip -6 route show default\` on a LAN machine names it), or give the LAN an IPv6 router at ${gateway}.`
-              : `${gateway} answers neighbour solicitations but not ICMPv6 echo: it filters ICMPv6, or is not the router. Check that ${gateway} is the LAN's IPv6 router.`,
+            `Recreate ${l2.network.name} with the IPv6 router's address on the LAN as its IPv6 --gateway (\`ip -6 route show default\` on a LAN machine names it), or give the LAN an IPv6 router at ${gateway}.`,
           )
         }
         if (!viaGateway) {

@@ -11,6 +11,7 @@ import {firewallBypass} from './firewall-bypass.js'
 import {gatewayMissing} from './gateway-missing.js'
 import {gatewayOutsideSubnet} from './gateway-outside-subnet.js'
 import {hostIsolation} from './host-isolation.js'
+import {hostAcceptRa} from './host-accept-ra.js'
 import {ipConflict} from './ip-conflict.js'
 import {ipamExhaustion} from './ipam-exhaustion.js'
 import {gatewayIpv6} from './gateway-ipv6.js'
@@ -28,6 +29,8 @@ import {parentMissing} from './parent-missing.js'
 import {parentShared} from './parent-shared.js'
 import {parentlessNetwork} from './parentless-network.js'
 import {portsIgnored} from './ports-ignored.js'
+import {slaacAddress} from './slaac-address.js'
+import {raRouteRace} from './ra-route-race.js'
 import {shimIncomplete} from './shim-incomplete.js'
 import {subnetMismatch} from './subnet-mismatch.js'
 import {swarmScope} from './swarm-scope.js'
@@ -76,6 +79,9 @@ export const RULES: readonly Rule[] = [
   containerRoute,
   containerStacking,
   gatewayIpv6,
+  slaacAddress,
+  hostAcceptRa,
+  raRouteRace,
   portsIgnored,
   firewallBypass,
 ]

@@ -537,6 +537,7 @@ export class Redaction {
       network: this.networkName,
       container: this.containerName,
       replies: (replies) => replies.map((reply) => redactFields(reply, {mac: this.mac})),
+      nextHopMac: this.mac,
       // The address asked for and the address offered must map alike: an offer of the very address asked for is the proof.
       offers: (offers) => offers.map((offer) => redactFields(offer, {server: this.address, offered: this.address, requested: this.address, router: this.address})),
       questions: (questions) =>

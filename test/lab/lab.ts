@@ -325,17 +325,20 @@ export class Lab {
   }
 
   /**
-   * The LAN namespace as an IPv6 router, the way a Linux router is one: `LAN6.gateway` on its bridge, forwarding on,
-   * and radvd advertising `prefix` (SLAAC allowed) with itself as default router, every few seconds.
+   * An IPv6 router, the way a Linux router is one: `address` on its LAN interface, forwarding on, and radvd advertising
+   * `prefix` (SLAAC allowed) with itself as default router, every few seconds. By default the LAN namespace is the
+   * router (`LAN6.gateway` on its bridge); `where` makes another machine on the LAN one (see addLanMachine).
    */
-  async startIpv6Router(prefix: string = LAN6.subnet, address: string = LAN6.gateway): Promise<void> {
+  async startIpv6Router(prefix: string = LAN6.subnet, address: string = LAN6.gateway, where: {name?: string; ns?: string; iface?: string} = {}): Promise<void> {
+    const {name = 'radvd', ns = this.lanNs, iface = 'br0'} = where
     const dir = this.state.dir
-    await this.lan(['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'])
-    await this.lan(['ip', 'addr', 'add', `${address}/${prefix.split('/')[1]}`, 'dev', 'br0'])
-    const config = join(dir, 'radvd.conf')
-    writeFileSync(config, `interface br0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvDefaultLifetime 1800;\n  prefix ${prefix} {\n    AdvOnLink on;\n    AdvAutonomous on;\n  };\n};\n`)
-    this.startProcess('radvd', this.lanNs, ['radvd', '--nodaemon', `--config=${config}`, `--pidfile=${join(dir, 'radvd.pid')}`, '--logmethod=logfile', `--logfile=${join(dir, 'radvd.log')}`], join(dir, 'radvd.log'))
-    await waitFor('radvd', async () => existsSync(join(dir, 'radvd.pid')), 10_000)
+    const inRouter = (args: string[]) => sh('ip', ['netns', 'exec', ns, ...args])
+    await inRouter(['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'])
+    await inRouter(['ip', 'addr', 'add', `${address}/${prefix.split('/')[1]}`, 'dev', iface])
+    const config = join(dir, `${name}.conf`)
+    writeFileSync(config, `interface ${iface} {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n  AdvDefaultLifetime 1800;\n  prefix ${prefix} {\n    AdvOnLink on;\n    AdvAutonomous on;\n  };\n};\n`)
+    this.startProcess(name, ns, ['radvd', '--nodaemon', `--config=${config}`, `--pidfile=${join(dir, `${name}.pid`)}`, '--logmethod=logfile', `--logfile=${join(dir, `${name}.log`)}`], join(dir, `${name}.log`))
+    await waitFor(name, async () => existsSync(join(dir, `${name}.pid`)), 10_000)
   }
 
   /**

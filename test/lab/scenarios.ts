@@ -127,6 +127,9 @@ async function reservedWithShim(lab: Lab, shim: Parameters<typeof addShim>[1]) {
   await addShim(lab, shim)
 }
 
+/** What a second IPv6 router on the LAN advertises: a prefix that is not Docker's, and its own address on it. */
+const FOREIGN6 = {subnet: 'fd78::/64', router: 'fd78::1'} as const
+
 /** The reserved layout with an IPv6 subnet beside it whose gateway is `gateway`. */
 async function dualStack(lab: Lab, gateway: string) {
   const created = await createNetwork(lab, {...reservedNetwork, ipv6: {subnet: LAN6.subnet, gateway}})
@@ -135,13 +138,16 @@ async function dualStack(lab: Lab, gateway: string) {
   await addShim(lab, {persist: true})
 }
 
+const raRoutes = (lab: Lab, sandbox: string) => lab.host(['nsenter', `--net=${sandbox}`, 'ip', '-6', 'route', 'show', 'default', 'proto', 'ra'], {reject: false})
+
 /** Waits until each container in `names` has learned a default route from a router advertisement (containers accept them). */
 async function raLearned(lab: Lab, names: string[]) {
   for (const name of names) {
     const sandbox = (await lab.docker(['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', name])).stdout.trim()
     const deadline = Date.now() + 20_000
-    while (!(await lab.host(['nsenter', `--net=${sandbox}`, 'ip', '-6', 'route', 'show', 'default', 'proto', 'ra'])).stdout.trim()) {
-      if (Date.now() > deadline) throw new Error(`lab: ${name} learned no IPv6 default route from the router's advertisements`)
+    // A dump that races the routes being added fails ("Dump was interrupted"): ask again.
+    for (let shown = await raRoutes(lab, sandbox); !shown.stdout.trim(); shown = await raRoutes(lab, sandbox)) {
+      if (Date.now() > deadline) throw new Error(`lab: ${name} learned no IPv6 default route from the router's advertisements ${shown.stderr}`)
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   }
@@ -358,6 +364,29 @@ export const SCENARIOS = {
       await lab.startIpv6Router()
       await dualStack(lab, LAN6.gateway)
       await raLearned(lab, ['web', 'db'])
+    },
+  },
+  'ipv6-foreign-router': {
+    description: 'a dual-stack network whose IPv6 gateway fd77::1 (the LAN router, which sends no advertisements) answers, while another LAN machine (192.168.77.3) advertises fd78::/64 and itself as default router: the containers take an address and a second default route from it',
+    async build(lab) {
+      await lab.lan(['ip', 'addr', 'add', `${LAN6.gateway}/64`, 'dev', 'br0'])
+      await lab.startIpv6Router(FOREIGN6.subnet, FOREIGN6.router, {name: 'radvd-foreign', ns: await lab.addLanMachine('rtr6', '192.168.77.3'), iface: 'eth0'})
+      await dualStack(lab, LAN6.gateway)
+      await raLearned(lab, ['web', 'db'])
+    },
+  },
+  'host-forwarding': {
+    description: 'the healthy dual-stack host after IPv6 forwarding was turned on (net.ipv6.conf.all.forwarding=1) with the parent\'s accept_ra left at 1: the kernel ignores the router\'s advertisements from then on',
+    async build(lab) {
+      await SCENARIOS['dual-stack'].build(lab)
+      await lab.host(['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'])
+    },
+  },
+  'ipv6-echo-filtered': {
+    description: 'the healthy dual-stack host whose IPv6 router drops ICMPv6 echo requests (an nft rule in the LAN namespace) while it answers neighbour discovery and routes',
+    async build(lab) {
+      await SCENARIOS['dual-stack'].build(lab)
+      await lab.lan(['nft', '-f', '-'], {input: 'table inet mvd_echo {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    icmpv6 type echo-request drop\n  }\n}\n'})
     },
   },
   'ipv6-gateway-missing': {

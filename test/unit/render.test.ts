@@ -30,7 +30,7 @@ describe('markdown', () => {
   it('says "None found." for a healthy host and summarizes the passing checks, one row per check, in folded details', () => {
     const text = render(goldenReport('healthy'), 'markdown', {color: false, verbose: false})
     expect(text).toContain('## Problems\n\nNone found.')
-    expect(text).toMatch(/<details><summary>Checks without a problem \(29 passed, 10 skipped\)<\/summary>[\s\S]*\| ✅ pass \| parent-down \|/)
+    expect(text).toMatch(/<details><summary>Checks without a problem \(31 passed, 12 skipped\)<\/summary>[\s\S]*\| ✅ pass \| parent-down \|/)
     expect(text).toContain('| ✅ pass | container-route | 2 subjects, e.g. ')
     expect(text).toMatch(/<details><summary>Containers with no problem found \(2\)<\/summary>\n\n- `db` 192\.168\.77\.\d+ on `lan` \(running\)\n- `web` /)
   })

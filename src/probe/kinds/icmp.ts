@@ -24,7 +24,7 @@ interface IcmpOutcome {
   command: string
 }
 
-type NeighbourEntry = {dst?: string; dev?: string}
+type NeighbourEntry = {dst?: string; dev?: string; lladdr?: string; state?: string[]}
 
 function neighbourEntries(json: string | undefined): NeighbourEntry[] {
   try {
@@ -39,6 +39,7 @@ function icmpRecord(probe: IcmpProbe, model: HostModel, result: IcmpOutcome, ent
   const mine = entries.filter((entry) => entry.dst === probe.target)
   const device = mine[0]?.dev
   const mac = !probe.namespacePath && device ? model.link(device)?.mac : undefined
+  const resolved = mine.find((entry) => neighbourResolved([entry]))
   return {
     purpose: probe.purpose,
     kind: 'icmp',
@@ -47,7 +48,8 @@ function icmpRecord(probe: IcmpProbe, model: HostModel, result: IcmpOutcome, ent
     network: probe.network,
     ...(probe.container ? {container: probe.container} : {}),
     outcome: result.outcome,
-    l2: neighbourResolved(mine) ? 'resolved' : 'unresolved',
+    l2: resolved ? 'resolved' : 'unresolved',
+    ...(resolved?.lladdr ? {nextHopMac: resolved.lladdr} : {}),
     ...(result.rttMs === undefined ? {} : {rttMs: result.rttMs}),
     ...(result.detail ? {detail: result.detail} : {}),
     command: result.command,

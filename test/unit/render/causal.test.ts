@@ -37,7 +37,7 @@ describe('a root cause with its consequences', () => {
 
   it('the table shows the root cause once with what it explains, counts one problem, and prints its fix alone', () => {
     const text = render(report, 'table', options)
-    expect(text).toContain('status: FAIL, 1 problem: parent-down (eth1) (4 failed, 0 warnings, 0 errors, 10 skipped, 25 passed)')
+    expect(text).toContain('status: FAIL, 1 problem: parent-down (eth1) (4 failed, 0 warnings, 0 errors, 12 skipped, 27 passed)')
     expect(text).toMatch(/FAIL {3}parent-down +if eth1 +Parent eth1 is administratively down[^\n]*\n[\s\S]*also explains: host-isolation, container-route ×2/)
     expect(text).not.toMatch(/FAIL +(host-isolation|container-route)/)
     expect(text.match(/^fix /gm)).toEqual(['fix '])
@@ -45,7 +45,7 @@ describe('a root cause with its consequences', () => {
   })
 
   it('every format\'s first line names the root cause and counts one problem', () => {
-    const counts = '(4 failed, 0 warnings, 0 errors, 10 skipped, 25 passed)'
+    const counts = '(4 failed, 0 warnings, 0 errors, 12 skipped, 27 passed)'
     expect(render(report, 'table', options).split('\n')[0]).toBe(`status: FAIL, 1 problem: parent-down (eth1) ${counts}`)
     expect(render(report, 'table', {color: false, verbose: false}).split('\n')[0]).toBe(`# status: FAIL, 1 problem: parent-down (eth1) ${counts}`)
     expect(render(report, 'markdown', options).split('\n')[0]).toBe('# macvlan doctor: FAIL on `vm`, 1 problem: parent-down (eth1)')
@@ -61,7 +61,7 @@ describe('a root cause with its consequences', () => {
 
   it('the plain list names the root cause on each consequence', () => {
     const lines = render(report, 'table', {color: false, verbose: false}).trimEnd().split('\n')
-    expect(lines[0]).toBe('# status: FAIL, 1 problem: parent-down (eth1) (4 failed, 0 warnings, 0 errors, 10 skipped, 25 passed)')
+    expect(lines[0]).toBe('# status: FAIL, 1 problem: parent-down (eth1) (4 failed, 0 warnings, 0 errors, 12 skipped, 27 passed)')
     expect(lines.filter((line) => line.startsWith('FAIL\t'))).toEqual([
       'FAIL\tparent-down\tMVD004\tlan\t-\teth1\tParent eth1 is administratively down: all 2 container(s) on lan are cut off, even from each other.\t-',
       'FAIL\thost-isolation\tMVD001\tlan\t-\teth1\tThe host cannot reach db, web.\tcaused by parent-down (eth1)',

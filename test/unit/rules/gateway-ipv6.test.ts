@@ -44,6 +44,18 @@ describe('gateway-ipv6', () => {
     expect(results[1]?.message).toBe('web routes IPv6 via its gateway fd77::1. Proven: web → fd77::1: reply.')
   })
 
+  it('leaves the gateway unproven, not failed, when something answers its neighbour solicitations but drops the echo', () => {
+    const snapshot = fixture('dual-stack')
+    const results = withProbes(snapshot, echoes(snapshot, 'no-reply', 'resolved').map((record) => ({...record, nextHopMac: '52:54:00:00:00:01'})))
+    expect(results.map((result) => [result.outcome, result.skipKind])).toEqual([
+      ['skip', 'missing-data'],
+      ['skip', 'missing-data'],
+    ])
+    expect(results[1]?.message).toBe(
+      'Not proven: web → fd77::1: no reply (L3: neighbour discovery resolved, but no ICMP reply), yet 52:54:00:00:00:01 answered its neighbour solicitations for fd77::1, so something holds the gateway\'s address and drops ICMPv6 echo. Whether it routes web\'s IPv6 is not proven either way.',
+    )
+  })
+
   it('says nothing about an IPv4-only network', () => {
     expect(judge(gatewayIpv6, fixture('healthy')).map((result) => [result.outcome, result.skipKind])).toEqual([['skip', 'not-applicable']])
   })

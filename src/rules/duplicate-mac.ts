@@ -2,11 +2,18 @@ import type {Finding, Rule} from '../engine/types.js'
 import {sh} from '../exec/quote.js'
 import {parentNames, type HostModel} from '../model/host-model.js'
 import {isUnicastMac} from '../model/mac.js'
+import type {Link} from '../snapshot/types.js'
 
 interface Holder {
   who: string
   state: string
 }
+
+/**
+ * Docker (20.10's macvlan driver) creates a container's link in the host's namespace as `veth` and seven hex digits,
+ * down, and then moves it into the container: caught in between, it is that container's own link.
+ */
+const inTransit = (link: Link) => /^veth[0-9a-f]{7}$/.test(link.name) && !link.flags.includes('UP')
 
 /** Who uses which MAC on `parent`'s L2: the parent, host macvlans, and every container (a created one by the MAC it asked for). */
 function holdersOn(model: HostModel, parent: string): Map<string, Holder[]> {
@@ -15,7 +22,7 @@ function holdersOn(model: HostModel, parent: string): Map<string, Holder[]> {
     if (mac) holders.set(mac.toLowerCase(), [...(holders.get(mac.toLowerCase()) ?? []), holder])
   }
   hold(model.link(parent)?.mac, {who: `the parent ${parent}`, state: 'up'})
-  for (const link of model.hostMacvlansOn(parent)) hold(link.mac, {who: `host macvlan ${link.name}`, state: 'up'})
+  for (const link of model.hostMacvlansOn(parent).filter((candidate) => !inTransit(candidate))) hold(link.mac, {who: `host macvlan ${link.name}`, state: link.flags.includes('UP') ? 'up' : 'down'})
   for (const l2 of model.l2Networks().filter((candidate) => candidate.parent === parent)) {
     for (const {container, endpoint} of model.endpointsOf(l2.network)) hold(endpoint.mac ?? container.requestedMac, {who: `container ${container.name}`, state: container.status})
   }

@@ -20,6 +20,17 @@ describe('duplicate-mac', () => {
     expect(multicast?.message).toContain('03:00:00:00:00:01, asked for by container web, is a multicast address')
   })
 
+  // Docker 20.10 makes a container's macvlan in the host's namespace as veth + 7 hex digits, down, and then moves it
+  // into the container: caught mid-move (a container restarting), it is the container's own link, not a second one.
+  it("does not take Docker's endpoint in transit for a second holder of the container's MAC", () => {
+    const host = (name: string, flags: string[]) =>
+      judge(duplicateMac, {links: [{name: 'eth1', mac: '52:54:00:12:34:56'}, {name, kind: 'macvlan', parent: 'eth1', mac: '02:42:c0:a8:4d:c2', flags}], networks: [{name: 'lan', parent: 'eth1'}], containers: [{name: 'flaky', network: 'lan', mac: '02:42:c0:a8:4d:c2', status: 'restarting'}]})[0]
+    expect(host('vethf1b8376', ['BROADCAST', 'MULTICAST'])?.outcome).toBe('pass')
+    // Up, or named by someone else, it is a real second holder (the kernel refuses to bring up a second one).
+    expect(host('vethf1b8376', ['BROADCAST', 'MULTICAST', 'UP'])?.message).toContain('02:42:c0:a8:4d:c2 is used by host macvlan vethf1b8376 (up) and container flaky (restarting)')
+    expect(host('lan-shim', ['BROADCAST', 'MULTICAST'])?.message).toContain('02:42:c0:a8:4d:c2 is used by host macvlan lan-shim (down) and container flaky (restarting)')
+  })
+
   it('passes the healthy lab', () => {
     expect(judge(duplicateMac, fixture('healthy'))[0]?.outcome).toBe('pass')
   })

@@ -11,6 +11,15 @@ import type {Bundle} from '../../src/snapshot/bundle.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
 import {bundleFixture} from './fixtures.js'
 
+/** The shim's MAC in a lab capture: each recapture gives it a new one. */
+export const shimMacOf = (fixture: string) => {
+  const {links} = bundleFixture(fixture)
+  return ('data' in links ? links.data : []).find((link) => link.name === 'lan-shim')?.mac as string
+}
+
+/** A second host on the lab LAN beside the healthy one: its own address (.3), its own shim MAC. */
+export const SECOND_HOST = {'192.168.77.2': '192.168.77.3', [shimMacOf('healthy')]: 'ca:74:39:4a:b3:a8'}
+
 export interface HostChanges {
   hostname: string
   /** Every occurrence of each key (an address, a MAC, a range) becomes its value, in facts and probes alike. */

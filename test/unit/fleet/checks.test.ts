@@ -5,7 +5,7 @@ import type {CheckResult} from '../../../src/engine/types.js'
 import {fleetReport} from '../../../src/fleet/report.js'
 import {redactSnapshot} from '../../../src/pipeline.js'
 import {bundleFixture} from '../../helpers/fixtures.js'
-import {derivedBundle, fleetHost, type HostChanges} from '../../helpers/fleet.js'
+import {derivedBundle, fleetHost, SECOND_HOST, shimMacOf, type HostChanges} from '../../helpers/fleet.js'
 
 const CONTEXT = {tool: {name: 'macvlan-doctor', version: 'test'}, command: ['macvlan', 'fleet'], generatedAt: '2026-01-01T00:00:00.000Z'}
 
@@ -21,8 +21,11 @@ const only = (report: ReturnType<typeof fleetReport>, id: string): CheckResult =
   return check as CheckResult
 }
 
-/** A second host on the lab LAN: its own address (.3), its own shim MAC. */
-const SECOND = {'192.168.77.2': '192.168.77.3', 'ca:74:39:4a:b3:a7': 'ca:74:39:4a:b3:a8'}
+/** The LAN gateway's MAC in a lab capture, read from it: each recapture gives it a new one. */
+const gatewayMacOf = (fixture: string) => bundleFixture(fixture).probes.records.find((record) => record.purpose === 'mac-filter-host')?.replies?.[0]?.mac as string
+const GATEWAY_MAC = gatewayMacOf('healthy')
+
+const SECOND = SECOND_HOST
 /** The same, with a range of its own (.160/27), its containers, their MACs and its shim moved into it. */
 const SEPARATE = {
   hostname: 'dockerhost2',
@@ -47,7 +50,7 @@ describe('a clean two-host fleet on one LAN', () => {
   })
 
   it('says the LAN is shared by the gateway MAC both hosts saw answer ARP', () => {
-    expect(only(report, 'fleet-range-overlap').evidence?.facts.sameLan).toBe("same subnet 192.168.77.0/24 and the same gateway 192.168.77.1 at MAC 36:d5:e9:75:a1:11 (vm's ARP to it from eth1; dockerhost2's ARP to it from eth1)")
+    expect(only(report, 'fleet-range-overlap').evidence?.facts.sameLan).toBe(`same subnet 192.168.77.0/24 and the same gateway 192.168.77.1 at MAC ${GATEWAY_MAC} (vm's ARP to it from eth1; dockerhost2's ARP to it from eth1)`)
   })
 })
 
@@ -56,11 +59,11 @@ describe('fleet-range-overlap', () => {
     const check = only(fleetWith({hostname: 'dockerhost2', replace: SECOND}), 'fleet-range-overlap')
     expect(check.outcome).toBe('fail')
     expect(check.message).toMatch(/^vm's network lan \(192\.168\.77\.192\/27\) and dockerhost2's network lan \(192\.168\.77\.192\/27\) may both hand out 192\.168\.77\.192-192\.168\.77\.223 on one LAN \(same subnet/)
-    expect(check.fix?.commands.at(-1)).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.77.0/24 --gateway=192.168.77.1 --ip-range=192.168.77.224/27 --aux-address=shim=192.168.77.223 lan    # on dockerhost2')
+    expect(check.fix?.commands.find((command) => command.startsWith('docker network create'))).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.77.0/24 --gateway=192.168.77.1 --ip-range=192.168.77.224/27 --aux-address=shim=192.168.77.223 lan    # on dockerhost2')
   })
 
   it('does not compare networks whose gateways answer from different MACs: two LANs that reuse a subnet', () => {
-    const report = fleetWith({hostname: 'elsewhere', replace: {...SECOND, '36:d5:e9:75:a1:11': '36:d5:e9:75:a1:99'}})
+    const report = fleetWith({hostname: 'elsewhere', replace: {...SECOND, [GATEWAY_MAC]: '36:d5:e9:75:a1:99'}})
     expect(only(report, 'fleet-range-overlap')).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
     expect(report.status).toBe('ok')
   })
@@ -68,7 +71,7 @@ describe('fleet-range-overlap', () => {
   it('falls back to the gateway address when one host never saw its MAC, and says the router is assumed', () => {
     const check = only(fleetWith({hostname: 'dockerhost2', replace: SECOND, snapshotOnly: true}), 'fleet-range-overlap')
     expect(check.outcome).toBe('fail')
-    expect(check.evidence?.facts.sameLan).toBe('same subnet 192.168.77.0/24 and the same gateway address 192.168.77.1 (its MAC was not seen from dockerhost2; vm\'s ARP to it from eth1: 36:d5:e9:75:a1:11: the same router is assumed, not proven)')
+    expect(check.evidence?.facts.sameLan).toBe(`same subnet 192.168.77.0/24 and the same gateway address 192.168.77.1 (its MAC was not seen from dockerhost2; vm's ARP to it from eth1: ${GATEWAY_MAC}: the same router is assumed, not proven)`)
   })
 })
 
@@ -113,7 +116,7 @@ describe('fleet-dhcp-view', () => {
   const rogueGateway = bundleFixture('second-dhcp-server').probes.records.find((record) => record.purpose === 'mac-filter-host')?.replies?.[0]?.mac as string
 
   it('warns when one host sees a DHCP server the other does not', () => {
-    const check = only(fleetWith({...SEPARATE, replace: {...SEPARATE.replace, [rogueGateway]: '36:d5:e9:75:a1:11', '2e:ca:f6:b5:d0:38': 'ca:74:39:4a:b3:a8'}}, 'second-dhcp-server'), 'fleet-dhcp-view')
+    const check = only(fleetWith({...SEPARATE, replace: {...SEPARATE.replace, [rogueGateway]: GATEWAY_MAC, [shimMacOf('second-dhcp-server')]: 'ca:74:39:4a:b3:a8'}}, 'second-dhcp-server'), 'fleet-dhcp-view')
     expect(check.outcome).toBe('warn')
     expect(check.message).toMatch(/^The hosts see the LAN's DHCP differently: vm sees 192\.168\.77\.1, dockerhost2 sees 192\.168\.77\.1, 192\.168\.77\.250/)
   })

@@ -4,7 +4,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {bundleFixture, fixturePath, OLD_SNAPSHOT} from '../../helpers/fixtures.js'
-import {derivedBundle, writeFleet} from '../../helpers/fleet.js'
+import {derivedBundle, SECOND_HOST, writeFleet} from '../../helpers/fleet.js'
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url))
 
@@ -13,9 +13,8 @@ function macvlan(args: string[]) {
   return execa(process.execPath, [BIN, ...args], {reject: false, env: {NO_COLOR: '1', NODE_ENV: ''}})
 }
 
-const SECOND = {'192.168.77.2': '192.168.77.3', 'ca:74:39:4a:b3:a7': 'ca:74:39:4a:b3:a8'}
 const overlapping = () =>
-  writeFleet({'vm.json': bundleFixture('healthy'), 'dockerhost2.json': derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND})})
+  writeFleet({'vm.json': bundleFixture('healthy'), 'dockerhost2.json': derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND_HOST})})
 
 describe('macvlan fleet', () => {
   const files = overlapping()
@@ -62,7 +61,7 @@ describe('macvlan fleet', () => {
   })
 
   it('reads a snapshot of schema version 1 beside a bundle', async () => {
-    const [other] = writeFleet({'dockerhost2.json': derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND})})
+    const [other] = writeFleet({'dockerhost2.json': derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND_HOST})})
     const result = await macvlan(['fleet', '--json', OLD_SNAPSHOT, other as string])
     expect(result.stderr).toBe('')
     expect(JSON.parse(result.stdout).fleet.hosts).toMatchObject([{name: 'vm', kind: 'snapshot'}, {name: 'dockerhost2', kind: 'bundle'}])

@@ -26,7 +26,8 @@ export function recreateNetworkCommands(model: HostModel, l2: L2Network, changes
     shellLine(['docker', 'network', 'rm', name]),
     networkCreateCommand(l2, changes, pools),
     ...endpoints.flatMap(({container, endpoint}) => connectCommands(name, container, endpoint, pools)),
-    ...(running.length > 0 ? [shellLine(['docker', 'start', ...running]), ...announceCommands(running, subnet)] : []),
+    // A network without a parent has no LAN to tell.
+    ...(running.length > 0 ? [shellLine(['docker', 'start', ...running]), ...(driverOptions(l2, changes).parent ? announceCommands(running, subnet) : [])] : []),
   ]
 }
 

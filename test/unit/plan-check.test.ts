@@ -58,10 +58,11 @@ describe('macvlan plan --check against a saved host', () => {
     expect(result.stdout.split('\n').filter((line) => /^(PASS|WARN|FAIL|SKIP)\t/.test(line) && line.split('\t')[3] === 'lan')).toEqual([])
   })
 
-  it('warns a subnet that is not the LAN of the parent, and exits 1', async () => {
+  it("warns a subnet that is not the LAN of the parent, and fails a second macvlan network on a parent of this engine (20.10 refuses it before 27.1)", async () => {
     const result = await plan(['--', 'docker', 'network', 'create', '-d', 'macvlan', '--subnet', '10.9.0.0/24', '-o', 'parent=eth1', 'lan3'])
-    expect(result.exitCode).toBe(1)
-    expect(result.stdout).toContain('10.9.0.0/24 is not the LAN on eth1 (192.168.77.0/24)')
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toContain('WARN\tsubnet-mismatch\tMVD013\tlan3\t-\teth1\tSubnet mismatch on lan3: 10.9.0.0/24 is not the LAN on eth1 (192.168.77.0/24)')
+    expect(result.stdout).toContain('lan and lan3 are macvlan networks on one parent, which Docker Engine 20.10.24+dfsg1 refuses before 27.1')
   })
 
   it('refuses a name Docker already has, and a line it cannot read, in one line with exit 3', async () => {

@@ -26,6 +26,21 @@ const REACHABILITY: ProbePurpose[] = ['host-to-container', 'host-to-gateway', 'c
 
 const probesOf = (id: string) => RULES.find((rule) => rule.meta.id === id)?.meta.probes ?? []
 
+/**
+ * What verification re-sends after fixing `fixed`: reachability, the probes of the fixed checks, and every other probe
+ * of a rule that reads any of those. A rule judged on part of its probes would find its question unanswered, and the
+ * host's status after the fix would be "unknown" for a reason the fix made up.
+ */
+export function verificationPurposes(fixed: string[]): Set<ProbePurpose> {
+  const purposes = new Set<ProbePurpose>([...REACHABILITY, ...fixed.flatMap(probesOf)])
+  let size = 0
+  while (size !== purposes.size) {
+    size = purposes.size
+    for (const rule of RULES) if (rule.meta.probes?.some((purpose) => purposes.has(purpose))) for (const purpose of rule.meta.probes) purposes.add(purpose)
+  }
+  return purposes
+}
+
 async function proveAddresses(byParent: Map<string, string[]>, waitMs: number): Promise<AddressProof[]> {
   const proofs = await Promise.all(
     [...byParent].map(async ([parent, addresses]) => {
@@ -119,7 +134,7 @@ export async function applyChanges(changes: Changes, before: Report, options: Do
     if (failed) return {applied, failed, persisted: [], ...rolledBack(undo())}
     await writePersistence(changes.persistence, new Date().toISOString().replaceAll(/[-:.]/g, ''), written)
     if (steps.length === 0) return {result: 'written', applied, persisted: written}
-    const purposes = new Set([...REACHABILITY, ...steps.flatMap((step) => probesOf(step.check.id))])
+    const purposes = verificationPurposes(steps.map((step) => step.check.id))
     const rediagnose = async () => (await diagnose({...options, probe: options.probe ? {...options.probe, purposes} : undefined})).report
     const comparable = (id: string) => !options.probe || probesOf(id).every((purpose) => purposes.has(purpose))
     const {verification, after} = await verifyWithRetries(steps, before, rediagnose, {comparable, probesOf})

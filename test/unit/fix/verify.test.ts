@@ -6,6 +6,8 @@ import type {CheckResult, FixAction} from '../../../src/engine/types.js'
 import type {FixStep} from '../../../src/fix/plan.js'
 import {PROOF_ROUNDS, verify, verifyWithRetries, type Judging} from '../../../src/fix/verify.js'
 import type {ProbeRecord} from '../../../src/probe/types.js'
+import {verificationPurposes} from '../../../src/fix/session.js'
+import {RULES} from '../../../src/rules/index.js'
 
 const SHIM: FixAction[] = [{run: ['ip', 'link', 'add', 'lan-shim', 'link', 'eth0', 'type', 'macvlan', 'mode', 'bridge'], undo: ['ip', 'link', 'del', 'lan-shim']}]
 const ETH0 = {network: 'lan', interface: 'eth0'}
@@ -87,5 +89,16 @@ describe('verification retries a missed probe round', () => {
     const {verification} = await verifyWithRetries(fixed, before, doctor.diagnose, {...always, probesOf: () => []})
     expect(verification).toMatchObject({passed: false, rounds: 1})
     expect(doctor.runs()).toBe(1)
+  })
+})
+
+describe('what verification re-sends', () => {
+  it('every probe of each rule that reads one it sends, so no rule is judged on half its probes; never the DHCP window', () => {
+    const purposes = verificationPurposes(['host-isolation'])
+    for (const rule of RULES.filter((candidate) => candidate.meta.probes?.some((purpose) => purposes.has(purpose)))) {
+      for (const purpose of rule.meta.probes ?? []) expect(purposes, `${rule.meta.id} reads ${purpose}`).toContain(purpose)
+    }
+    expect(purposes).toContain('mac-filter-host')
+    expect(purposes).not.toContain('dhcp-discover')
   })
 })

@@ -153,6 +153,23 @@ async function raLearned(lab: Lab, names: string[]) {
   }
 }
 
+/**
+ * Waits until the host's `link` holds a settled (no longer tentative) address of `prefix` and a route learned from the
+ * advertisements: one that lands during a doctor run changes the host's addresses between the before and after views.
+ */
+async function hostRaLearned(lab: Lab, link: string, prefix: string) {
+  const deadline = Date.now() + 20_000
+  const settled = async () => {
+    const addresses = await lab.host(['ip', '-6', '-o', 'addr', 'show', 'dev', link, 'scope', 'global', '-tentative'], {reject: false})
+    const routes = await lab.host(['ip', '-6', 'route', 'show', 'proto', 'ra', 'dev', link], {reject: false})
+    return addresses.stdout.includes(prefix) && routes.stdout.trim() !== ''
+  }
+  while (!(await settled())) {
+    if (Date.now() > deadline) throw new Error(`lab: the host's ${link} learned no ${prefix} address and route from the advertisements`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
 export interface Scenario {
   description: string
   build(lab: Lab): Promise<void>
@@ -373,6 +390,7 @@ export const SCENARIOS = {
       await lab.startIpv6Router(FOREIGN6.subnet, FOREIGN6.router, {name: 'radvd-foreign', ns: await lab.addLanMachine('rtr6', '192.168.77.3'), iface: 'eth0'})
       await dualStack(lab, LAN6.gateway)
       await raLearned(lab, ['web', 'db'])
+      for (const link of ['eth1', 'lan-shim']) await hostRaLearned(lab, link, FOREIGN6.subnet.split('::')[0] ?? FOREIGN6.subnet)
     },
   },
   'host-forwarding': {

@@ -1,8 +1,8 @@
 import type {Finding} from '../../engine/types.js'
 import {sh} from '../../exec/quote.js'
 import {lanSubject, type FleetCheck} from '../evaluate.js'
-import {holdingsOf, holdingText} from '../model.js'
-import {lanEvidence, onHost} from './support.js'
+import {holdingText} from '../model.js'
+import {heldTwice, lanEvidence, onHost} from './support.js'
 
 export const addressTwice: FleetCheck = {
   meta: {
@@ -15,12 +15,11 @@ export const addressTwice: FleetCheck = {
   },
   evaluate: ({lans}) =>
     lans.map((lan): Finding => {
-      const [mine, theirs] = [lan.a, lan.b].map((member) => holdingsOf(member).filter((holding) => holding.kind === 'container' && holding.address))
-      const twice = (mine ?? []).flatMap((holding) => (theirs ?? []).filter((other) => other.address === holding.address).map((other) => [holding, other] as const))
+      const {mine, theirs, twice, listed} = heldTwice(lan, (holding) => holding.kind === 'container' && holding.address !== undefined, (holding) => holding.address)
       const subject = lanSubject(lan)
       const addresses = [...new Set(twice.map(([holding]) => holding.address as string))]
-      const evidence = lanEvidence(lan, {containers: Object.fromEntries([lan.a, lan.b].map((member, index) => [member.host.name, [mine, theirs][index]?.map((holding) => `${holding.name} ${holding.address}`)]))}, addresses)
-      if (twice.length === 0) return {outcome: 'pass', subject, message: `No container address on ${lan.a.host.name} (${mine?.length ?? 0} containers) is held by a container on ${lan.b.host.name} (${theirs?.length ?? 0}) on their shared LAN.`, evidence}
+      const evidence = lanEvidence(lan, {containers: listed}, addresses)
+      if (twice.length === 0) return {outcome: 'pass', subject, message: `No container address on ${lan.a.host.name} (${mine.length} containers) is held by a container on ${lan.b.host.name} (${theirs.length}) on their shared LAN.`, evidence}
       return {
         outcome: 'fail',
         subject,

@@ -1,7 +1,7 @@
 import type {Finding} from '../../engine/types.js'
 import {lanSubject, type FleetCheck} from '../evaluate.js'
-import {holdingsOf, holdingText} from '../model.js'
-import {lanEvidence} from './support.js'
+import {holdingText} from '../model.js'
+import {heldTwice, lanEvidence} from './support.js'
 
 export const macTwice: FleetCheck = {
   meta: {
@@ -15,12 +15,11 @@ export const macTwice: FleetCheck = {
   },
   evaluate: ({lans}) =>
     lans.map((lan): Finding => {
-      const [mine, theirs] = [lan.a, lan.b].map((member) => holdingsOf(member).filter((holding) => holding.mac))
-      const twice = (mine ?? []).flatMap((holding) => (theirs ?? []).filter((other) => other.mac === holding.mac).map((other) => [holding, other] as const))
+      const {mine, theirs, twice, listed} = heldTwice(lan, (holding) => holding.mac !== undefined, (holding) => holding.mac)
       const subject = lanSubject(lan)
       const addresses = [...new Set(twice.flatMap((pair) => pair.flatMap((holding) => holding.address ?? [])))]
-      const evidence = lanEvidence(lan, {macs: Object.fromEntries([lan.a, lan.b].map((member, index) => [member.host.name, [mine, theirs][index]?.map((holding) => `${holding.name} ${holding.mac}`)]))}, addresses)
-      if (twice.length === 0) return {outcome: 'pass', subject, message: `The ${mine?.length ?? 0} MACs of ${lan.a.host.name} and the ${theirs?.length ?? 0} of ${lan.b.host.name} on their shared LAN are all different.`, evidence}
+      const evidence = lanEvidence(lan, {macs: listed}, addresses)
+      if (twice.length === 0) return {outcome: 'pass', subject, message: `The ${mine.length} MACs of ${lan.a.host.name} and the ${theirs.length} of ${lan.b.host.name} on their shared LAN are all different.`, evidence}
       return {
         outcome: 'fail',
         subject,

@@ -4,7 +4,7 @@ import type {Evidence} from '../../engine/types.js'
 import {sh} from '../../exec/quote.js'
 import {printable} from '../../render/printable.js'
 import {LAN_FACT} from '../evaluate.js'
-import type {SharedLan} from '../model.js'
+import {holdingsOf, type Holding, type SharedLan} from '../model.js'
 
 /** Evidence of a finding about one shared LAN: the LAN, why the two networks are taken to share it, and `facts`. */
 export function lanEvidence(lan: SharedLan, facts: Record<string, unknown>, addresses: string[] = []): Evidence {
@@ -13,6 +13,15 @@ export function lanEvidence(lan: SharedLan, facts: Record<string, unknown>, addr
     facts: {[LAN_FACT]: a.subnet, sameLan: lan.evidence, ...facts, ...(addresses.length > 0 ? {[ADDRESSES_FACT]: addresses} : {})},
     commands: [...[a, b].map((member) => onHost(sh`docker network inspect ${member.l2.network.name}`, member.host.name)), ...[a, b].flatMap((member) => (member.gateway ? [onHost(sh`ip neigh show ${member.gateway} dev ${member.parent}`, member.host.name)] : []))],
   }
+}
+
+/** What each of the two hosts holds that `keep` selects, every pair of them with the same `key`, and each host's list in words for the evidence. */
+export function heldTwice(lan: SharedLan, keep: (holding: Holding) => boolean, key: (holding: Holding) => string | undefined) {
+  const mine = holdingsOf(lan.a).filter(keep)
+  const theirs = holdingsOf(lan.b).filter(keep)
+  const twice = mine.flatMap((holding) => theirs.filter((other) => key(other) === key(holding)).map((other) => [holding, other] as const))
+  const listed = Object.fromEntries([lan.a, lan.b].map((member, index) => [member.host.name, [mine, theirs][index]?.map((holding) => `${holding.name} ${key(holding)}`)]))
+  return {mine, theirs, twice, listed}
 }
 
 /** "vm's network lan (192.168.77.192/27)" */

@@ -25,11 +25,10 @@ const only = (report: ReturnType<typeof fleetReport>, id: string): CheckResult =
 const gatewayMacOf = (fixture: string) => bundleFixture(fixture).probes.records.find((record) => record.purpose === 'mac-filter-host')?.replies?.[0]?.mac as string
 const GATEWAY_MAC = gatewayMacOf('healthy')
 
-const SECOND = SECOND_HOST
 /** The same, with a range of its own (.160/27), its containers, their MACs and its shim moved into it. */
 const SEPARATE = {
   hostname: 'dockerhost2',
-  replace: {...SECOND, '192.168.77.192': '192.168.77.160', '192.168.77.193': '192.168.77.161', '02:42:c0:a8:4d:c0': '02:42:c0:a8:4d:a0', '02:42:c0:a8:4d:c1': '02:42:c0:a8:4d:a1', '192.168.77.223': '192.168.77.191', '192.168.77.192/27': '192.168.77.160/27'},
+  replace: {...SECOND_HOST, '192.168.77.192': '192.168.77.160', '192.168.77.193': '192.168.77.161', '02:42:c0:a8:4d:c0': '02:42:c0:a8:4d:a0', '02:42:c0:a8:4d:c1': '02:42:c0:a8:4d:a1', '192.168.77.223': '192.168.77.191', '192.168.77.192/27': '192.168.77.160/27'},
 }
 
 describe('a clean two-host fleet on one LAN', () => {
@@ -56,20 +55,20 @@ describe('a clean two-host fleet on one LAN', () => {
 
 describe('fleet-range-overlap', () => {
   it('fails two hosts with the same --ip-range on one LAN, and offers a range clear of both', () => {
-    const check = only(fleetWith({hostname: 'dockerhost2', replace: SECOND}), 'fleet-range-overlap')
+    const check = only(fleetWith({hostname: 'dockerhost2', replace: SECOND_HOST}), 'fleet-range-overlap')
     expect(check.outcome).toBe('fail')
     expect(check.message).toMatch(/^vm's network lan \(192\.168\.77\.192\/27\) and dockerhost2's network lan \(192\.168\.77\.192\/27\) may both hand out 192\.168\.77\.192-192\.168\.77\.223 on one LAN \(same subnet/)
     expect(check.fix?.commands.find((command) => command.startsWith('docker network create'))).toBe('docker network create -d macvlan -o parent=eth1 --subnet=192.168.77.0/24 --gateway=192.168.77.1 --ip-range=192.168.77.224/27 --aux-address=shim=192.168.77.223 lan    # on dockerhost2')
   })
 
   it('does not compare networks whose gateways answer from different MACs: two LANs that reuse a subnet', () => {
-    const report = fleetWith({hostname: 'elsewhere', replace: {...SECOND, [GATEWAY_MAC]: '36:d5:e9:75:a1:99'}})
+    const report = fleetWith({hostname: 'elsewhere', replace: {...SECOND_HOST, [GATEWAY_MAC]: '36:d5:e9:75:a1:99'}})
     expect(only(report, 'fleet-range-overlap')).toMatchObject({outcome: 'skip', skipKind: 'not-applicable'})
     expect(report.status).toBe('ok')
   })
 
   it('falls back to the gateway address when one host never saw its MAC, and says the router is assumed', () => {
-    const check = only(fleetWith({hostname: 'dockerhost2', replace: SECOND, snapshotOnly: true}), 'fleet-range-overlap')
+    const check = only(fleetWith({hostname: 'dockerhost2', replace: SECOND_HOST, snapshotOnly: true}), 'fleet-range-overlap')
     expect(check.outcome).toBe('fail')
     expect(check.evidence?.facts.sameLan).toBe(`same subnet 192.168.77.0/24 and the same gateway address 192.168.77.1 (its MAC was not seen from dockerhost2; vm's ARP to it from eth1: ${GATEWAY_MAC}: the same router is assumed, not proven)`)
   })
@@ -77,7 +76,7 @@ describe('fleet-range-overlap', () => {
 
 describe('fleet-address-twice and fleet-mac-twice', () => {
   it('fail addresses and MACs held on both hosts, as consequences of the overlapping ranges', () => {
-    const report = fleetWith({hostname: 'dockerhost2', replace: SECOND})
+    const report = fleetWith({hostname: 'dockerhost2', replace: SECOND_HOST})
     const twice = only(report, 'fleet-address-twice')
     expect(twice.outcome).toBe('fail')
     expect(twice.message).toContain('192.168.77.192 is held by container web on vm (network lan) and by container web on dockerhost2 (network lan)')
@@ -142,7 +141,7 @@ describe('fleet-network-drift', () => {
 
 describe('redacted bundles', () => {
   it('are not compared: each check says what redaction keeps it from comparing, and the fleet is not judged ok', () => {
-    const redacted = redactSnapshot(derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND, snapshotOnly: true}) as ReturnType<typeof redactSnapshot>)
+    const redacted = redactSnapshot(derivedBundle('healthy', {hostname: 'dockerhost2', replace: SECOND_HOST, snapshotOnly: true}) as ReturnType<typeof redactSnapshot>)
     const report = fleetReport([fleetHost(bundleFixture('healthy')), fleetHost(redacted, 'b.json')], CONTEXT)
     const overlap = only(report, 'fleet-range-overlap')
     expect(overlap).toMatchObject({outcome: 'skip', skipKind: 'missing-data', subject: {hosts: ['b.json']}})

@@ -25,7 +25,7 @@ const only = (report: ReturnType<typeof fleetReport>, id: string): CheckResult =
 const gatewayMacOf = (fixture: string) => bundleFixture(fixture).probes.records.find((record) => record.purpose === 'mac-filter-host')?.replies?.[0]?.mac as string
 const GATEWAY_MAC = gatewayMacOf('healthy')
 
-/** The same, with a range of its own (.160/27), its containers, their MACs and its shim moved into it. */
+/** SECOND_HOST with a range of its own (.160/27), its containers, their MACs and its shim moved into it. */
 const SEPARATE = {
   hostname: 'dockerhost2',
   replace: {...SECOND_HOST, '192.168.77.192': '192.168.77.160', '192.168.77.193': '192.168.77.161', '02:42:c0:a8:4d:c0': '02:42:c0:a8:4d:a0', '02:42:c0:a8:4d:c1': '02:42:c0:a8:4d:a1', '192.168.77.223': '192.168.77.191', '192.168.77.192/27': '192.168.77.160/27'},
